@@ -14,7 +14,7 @@ export interface WalkOptions {
 }
 
 export class WalkError extends Error {
-  constructor(readonly node: string, readonly cause: unknown) {
+  constructor(readonly node: string, override readonly cause: unknown) {
     super(`${node}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
