@@ -36,12 +36,10 @@ export function dependsOnLabel(deps: Record<string, { condition: string; restart
   return Object.entries(deps).map(([name, d]) => `${name}:${d.condition}:${d.restart === true}`).join(',');
 }
 
-/** The next free container numbers for a service (docker compose fills gaps from 1 upward). */
+/** The numbers of new replicas: docker compose counts on from the highest number in use (it does not fill gaps). */
 export function nextNumbers(used: number[], count: number): number[] {
-  const taken = new Set(used);
-  const out: number[] = [];
-  for (let n = 1; out.length < count; n++) if (!taken.has(n)) out.push(n);
-  return out;
+  const start = used.reduce((m, n) => Math.max(m, n), 0) + 1;
+  return Array.from({ length: count }, (_, i) => start + i);
 }
 
 export interface LabelContext {

@@ -8,9 +8,9 @@ test('names follow docker compose', () => {
   assert.equal(oneoffName('demo', 'web', '0123456789abcdef0123'), 'demo-web-run-0123456789ab');
 });
 
-test('container numbers fill gaps from 1', () => {
+test('new container numbers count on from the highest in use, as docker compose does', () => {
   assert.deepEqual(nextNumbers([], 3), [1, 2, 3]);
-  assert.deepEqual(nextNumbers([1, 3], 2), [2, 4]);
+  assert.deepEqual(nextNumbers([1, 3], 2), [4, 5]);
 });
 
 test('depends_on label is dep:condition:restart in file order', () => {
