@@ -3,7 +3,7 @@
 // the e2e tests (otherwise they report themselves skipped with the reason).
 // Usage: npm test [-- <path filter>...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -23,6 +23,7 @@ function find(dir) {
 // The CLI is tested through its real launcher, so the build must be current.
 const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+chmodSync(path.join(root, 'dist/src/cli/main.js'), 0o755);
 
 let files = find(path.join(root, 'test')).sort();
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));

@@ -8,7 +8,9 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 
-export const HOST_LOCK_PATH = process.env.TSCOMPOSE_TEST_LOCK || path.join(os.tmpdir(), 'tscompose-e2e-host.lock');
+// The lock file's name must not match the leak check's process-name pattern (tscompose|busybox|…), or
+// other tests' lock waiters (`flock … <lock>`) would be reported as leaks.
+export const HOST_LOCK_PATH = process.env.TSCOMPOSE_TEST_LOCK || path.join(os.tmpdir(), 'tsc-e2e-host.lock');
 
 /** Locks this process holds now: a wait while one is held is most likely a test nesting two guards. */
 let heldHere = 0;
