@@ -121,3 +121,56 @@ test('locate in a multi-document file finds the last document that has the path'
   assert.deepEqual(locate('m.yaml', text, ['services', 'a', 'image']), { line: 7, column: 5 });
   assert.deepEqual(locate('m.yaml', 'other: 1\n', ['other']), { line: 1, column: 1 });
 });
+
+// The constructs below are where js-yaml (the fast reader) and the spec disagree; parseYaml must still
+// answer as go-yaml does.
+test('collection keys are refused, not turned into strings', () => {
+  for (const text of ['[a]: b\n', '? [a]\n: b\n', 'x:\n  ? - a\n', '{[a]: b}\n']) {
+    assert.throws(() => parseYaml(text, 'k.yaml'), { code: 'E_YAML', message: /^k\.yaml:\d+:\d+: / }, text);
+  }
+});
+
+test('quoted scalars and flow collections must be indented past their key', () => {
+  assert.throws(() => parseYaml('a:\n  b: "x\ny"\n', 'i.yaml'), { code: 'E_YAML', message: /^i\.yaml:\d+:\d+: / });
+  assert.throws(() => parseYaml('a:\n  b: {\n}\n', 'i.yaml'), { code: 'E_YAML' });
+  assert.throws(() => parseYaml('a: "x"#c\n', 'i.yaml'), { code: 'E_YAML' });
+  assert.deepEqual(parseYaml('a:\n  b: "x\n    y"\n  c: [1,\n    2]\n', 'i.yaml'), { a: { b: 'x y', c: [1, 2] } });
+});
+
+test('a compact nested sequence ending in an empty entry keeps later items in the outer list', () => {
+  assert.deepEqual(parseYaml('b:\n  - -\n  - 0x1F\n', 's.yaml'), { b: [[null], 31] });
+});
+
+test('a mapping cannot start on its key line after properties', () => {
+  for (const text of ['labels: !!map FOO: 1\n', 'labels: ! FOO: 1\n', 'a: &x b: 1\n']) {
+    assert.throws(() => parseYaml(text, 'm.yaml'), { code: 'E_YAML' }, text);
+  }
+  assert.deepEqual(parseYaml('- &x b: 1\n', 'm.yaml'), [{ b: 1 }]);
+});
+
+test('keys: go-yaml integers keep their core text, quoted "<<" is a plain key, several merge keys apply in order', () => {
+  assert.deepEqual(Object.keys(parseYaml('0755: x\n0x10: y\n', 'k.yaml') as object).sort(), ['16', '755']);
+  assert.deepEqual(parseYaml('"<<": {a: 1}\n', 'k.yaml'), { '<<': { a: 1 } });
+  assert.deepEqual(parseYaml('c:\n  <<: {a: 1, b: 1}\n  <<: {b: 2, d: 2}\n  e: 3\n', 'k.yaml'), { c: { e: 3, a: 1, b: 1, d: 2 } });
+  assert.deepEqual(parseYaml('a: <<\n', 'k.yaml'), { a: '<<' });
+});
+
+test('!override on a scalar keeps its text; aliases of null and empty documents', () => {
+  const t = parseYaml('a: !override 5\nb: !override\n', 'o.yaml') as any;
+  assert.equal(overrideValue(t.a), '5');
+  assert.equal(overrideValue(t.b), '');
+  assert.deepEqual(parseYaml('a: &e\nb: *e\n', 'n.yaml'), { a: null, b: null });
+  assert.deepEqual(parseYaml('a: 1\n---\n~\n', 'n.yaml'), { a: 1 });
+});
+
+test('alias expansions are counted against the visit limit like written nodes', () => {
+  const text = 'x: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\ny: [*a, *a, *a]\n';
+  // Written nodes: root, x, 9 items, y, 3 aliases = 15 visits; the expansions count as aliased.
+  assert.deepEqual((parseYaml(text, 'v.yaml', { maxNodeVisits: 15 }) as any).y[2], [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.throws(() => parseYaml(text, 'v.yaml', { maxNodeVisits: 14 }), /exceeds maximum node visit limit \(14\)/);
+});
+
+test('merge-key self references and numeric keys next to aliases read as before', () => {
+  assert.throws(() => parseYaml('x-h: &h\n  <<: *h\n', 'c.yaml'), /excessive aliasing/);
+  assert.deepEqual(parseYaml('k: &a {v: 1}\n10: *a\nb: x\n', 'c.yaml'), { 10: { v: 1 }, k: { v: 1 }, b: 'x' });
+});
