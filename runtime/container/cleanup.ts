@@ -1,0 +1,70 @@
+/**
+ * Removing everything a container owns on the host: leftover mounts below its bundle (a shim killed with -9
+ * cannot unmount its overlay), its cgroup dirs (after killing any process still in them), then the bundle
+ * itself with upper/work dirs and logs. Safe to run twice; used by remove and by a failed create.
+ */
+import { readFileSync, rmSync, rmdirSync, existsSync, writeFileSync } from 'node:fs';
+import { loadAddon } from '../sys/native.js';
+import type { BundlePaths } from './bundle.js';
+import { allCgroupDirs, cgroupVersion } from './cgroup-paths.js';
+
+const MNT_DETACH = 2;
+
+/** Pure: mount points at or below `dir` in a mountinfo text, deepest first (octal escapes decoded). */
+export function planUnmounts(mountinfo: string, dir: string): string[] {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  const points = mountinfo.split('\n').map((l) => l.split(' ')[4]).filter((p): p is string => !!p)
+    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((p) => p === dir || p.startsWith(prefix));
+  return [...new Set(points)].sort((a, b) => b.length - a.length);
+}
+
+function execUnmounts(dir: string): void {
+  let info: string;
+  try { info = readFileSync('/proc/self/mountinfo', 'utf8'); } catch { return; }
+  const targets = planUnmounts(info, dir);
+  if (targets.length === 0) return;
+  const addon = loadAddon();
+  for (const t of targets) {
+    try { addon.umount(t, MNT_DETACH); } catch { /* already gone */ }
+  }
+}
+
+function killCgroupProcs(dir: string): void {
+  let procs: string;
+  try { procs = readFileSync(`${dir}/cgroup.procs`, 'utf8'); } catch { return; }
+  for (const p of procs.split('\n').filter(Boolean)) {
+    try { process.kill(Number(p), 'SIGKILL'); } catch { /* exited */ }
+  }
+}
+
+async function execRemoveCgroups(id: string): Promise<void> {
+  const version = cgroupVersion();
+  const dirs = allCgroupDirs(version, id).filter((d) => existsSync(d));
+  if (dirs.length === 0) return;
+  if (version === 'v2') { try { writeFileSync(`${dirs[0]}/cgroup.kill`, '1'); } catch { /* older kernel */ } }
+  // a frozen cgroup cannot deliver SIGKILL: thaw first
+  for (const d of dirs) {
+    if (d.includes('/freezer/')) { try { writeFileSync(`${d}/freezer.state`, 'THAWED'); } catch { /* gone */ } }
+    if (version === 'v2') { try { writeFileSync(`${d}/cgroup.freeze`, '0'); } catch { /* gone */ } }
+  }
+  for (const d of dirs) killCgroupProcs(d);
+  const deadline = Date.now() + 10_000;
+  for (const d of dirs) {
+    for (;;) {
+      try { rmdirSync(d); break; } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') break;
+        if (Date.now() > deadline) throw e;
+        killCgroupProcs(d);
+        await new Promise((r) => setTimeout(r, 20)); // EBUSY until the killed tasks are gone
+      }
+    }
+  }
+}
+
+export async function execCleanupContainer(b: BundlePaths, id: string): Promise<void> {
+  execUnmounts(b.dir);
+  await execRemoveCgroups(id);
+  rmSync(b.dir, { recursive: true, force: true });
+}
