@@ -14,9 +14,14 @@
     {
       "target_name": "tscompose-shim",
       "type": "executable",
-      "sources": ["native/shim/main.c"],
+      "sources": [
+        "native/shim/main.c", "native/shim/json.c", "native/shim/config.c", "native/shim/caps.c",
+        "native/shim/seccomp.c", "native/shim/cgroup.c", "native/shim/namespaces.c", "native/shim/mounts.c",
+        "native/shim/process.c", "native/shim/init.c", "native/shim/io.c", "native/shim/state.c",
+        "native/shim/monitor.c", "native/shim/ctl.c", "native/shim/health.c", "native/shim/exec.c"
+      ],
       "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
-      "ldflags": ["-static-libgcc"]
+      "ldflags": ["-static"]
     }
   ]
 }
