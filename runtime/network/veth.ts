@@ -1,0 +1,67 @@
+/**
+ * A container's leg on a network: a veth pair whose host end joins the bridge and whose peer is created
+ * directly inside the container's netns (so it never appears on the host under a colliding name), then
+ * configured from inside with one nsenter + `ip -batch` call. Two spawns per attach in all.
+ */
+import { RuntimeError } from '../errors.js';
+import { execTool, execToolRaw } from './exec-tool.js';
+
+export interface VethPlan {
+  hostVeth: string;
+  bridge: string;
+  netns: string;
+  ifname: string;
+  address: string;
+  prefix: number;
+  mac?: string;
+  mtu?: number;
+  /** set the default route through this gateway */
+  gateway?: string;
+}
+
+const IFNAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/;
+
+export function checkInterfaceName(container: string, name: string): void {
+  if (!IFNAME_RE.test(name) || name === 'lo') {
+    throw new RuntimeError('E_NET_IFNAME', `container "${container}": interface_name "${name}" is not a valid interface name (1-15 of a-z0-9_.-, not lo)`);
+  }
+}
+
+export function planHostBatch(p: VethPlan): string {
+  const mtu = p.mtu ? ` mtu ${p.mtu}` : '';
+  return [
+    `link add name ${p.hostVeth}${mtu} type veth peer name ${p.ifname}${mtu}${p.mac ? ` address ${p.mac}` : ''} netns ${p.netns}`,
+    `link set ${p.hostVeth} master ${p.bridge} up`,
+    // lets a container reach its own published port through the host (the frame goes back out its port)
+    `link set ${p.hostVeth} type bridge_slave hairpin on`,
+  ].join('\n') + '\n';
+}
+
+export function planNetnsBatch(p: VethPlan): string {
+  const lines = [
+    `addr add ${p.address}/${p.prefix} dev ${p.ifname}`,
+    `link set ${p.ifname} up`,
+    'link set lo up',
+  ];
+  if (p.gateway) lines.push(`route replace default via ${p.gateway} dev ${p.ifname}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function execCreateVeth(what: string, p: VethPlan): Promise<void> {
+  try {
+    await execTool(`${what}: create veth ${p.hostVeth}`, ['ip', '-batch', '-'], planHostBatch(p));
+    await execTool(`${what}: configure ${p.ifname} in ${p.netns}`, ['nsenter', `--net=${p.netns}`, 'ip', '-batch', '-'], planNetnsBatch(p));
+  } catch (e) {
+    // the pair may exist when the batch failed after its first line; deleting our end removes both
+    await execRemoveVeth(p.hostVeth).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Deleting the host end deletes the peer too; an end already gone (its netns died) is not an error. */
+export async function execRemoveVeth(hostVeth: string): Promise<void> {
+  const r = await execToolRaw(['ip', 'link', 'del', hostVeth]);
+  if (r.code !== 0 && !/Cannot find device|does not exist/i.test(r.stderr)) {
+    throw new RuntimeError('E_NET_TOOL', `remove veth ${hostVeth}: ${r.stderr.trim()}`);
+  }
+}
