@@ -1,0 +1,30 @@
+/**
+ * A thin, effects-free mapping from the runtime's `listContainers` rows to the planner's observed
+ * containers. The runtime's summary carries no networks or mounts; the collector (which reads them from
+ * each container's spec) passes them in, so this file stays a pure mapping.
+ */
+import type { ContainerSummary } from '../../runtime/index.js';
+import { L } from './labels.js';
+import type { ObservedContainer } from './observed.js';
+
+export interface ContainerAttachments {
+  /** names of the networks the container is attached to */
+  networks?: string[];
+  /** names of the named volumes it mounts */
+  mounts?: string[];
+}
+
+export function observedContainerFrom(summary: ContainerSummary, attachments: ContainerAttachments = {}): ObservedContainer {
+  const state = summary.state;
+  return {
+    id: summary.id,
+    name: summary.name,
+    labels: summary.labels,
+    status: summary.status,
+    exitCode: state && state.status !== 'running' && state.status !== 'created' ? state.exitCode : null,
+    health: state?.health?.status ?? null,
+    imageDigest: summary.labels[L.image],
+    networks: [...(attachments.networks ?? [])].sort(),
+    mounts: [...(attachments.mounts ?? [])].sort(),
+  };
+}
