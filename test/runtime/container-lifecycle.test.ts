@@ -3,74 +3,18 @@
  * stop signal + grace period, pause, top/stats/cp, a failed create leaving nothing, and recovery after the
  * shim is killed with -9. Each test owns its containers (unique names) and a leak check.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { needsRoot } from '../helpers/root.js';
 import { withLeakCheck } from '../helpers/leak-check.js';
-import { makeRootfs } from './shim-fixture.js';
+import { containerBed, eventually } from './container-bed.js';
 
-// paths() reads TSCOMPOSE_ROOT once, lazily: set it before the first runtime call
-const testRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tsc-container-'));
-process.env.TSCOMPOSE_ROOT = path.join(testRoot, 'state');
-after(() => fs.rmSync(testRoot, { recursive: true, force: true }));
-
-const rt = await import('../../runtime/index.js');
+const { rt, testRoot, leakOpts, spec, owned, collectLogs } = await containerBed('container-lifecycle', 'ctest');
 type ContainerSpec = import('../../runtime/index.js').ContainerSpec;
 
-/**
- * The host is shared with other sessions running their own containers: judge only what names this file's
- * objects (its temp root or one of its container ids: shims, mounts, cgroups). That narrowing also lets the
- * check skip the machine-wide e2e lock, which other suites may hold for minutes.
- */
-const ownIds = new Set<string>();
-const leakOpts = { exclusive: false, only: (e: string) => e.includes(testRoot) || [...ownIds].some((id) => e.includes(id)) };
 
-let rootfs: string | undefined;
-function busybox(): string {
-  rootfs ??= makeRootfs(testRoot);
-  return rootfs;
-}
-
-function spec(cmd: string[], over: Partial<ContainerSpec> = {}): ContainerSpec {
-  const id = randomBytes(32).toString('hex');
-  ownIds.add(id);
-  return {
-    id,
-    name: `ctest-${id.slice(0, 10)}`,
-    labels: { 'test.owner': 'container-lifecycle', 'test.id': id },
-    image: { lowerDirs: [busybox()], plain: true, env: [], entrypoint: null, cmd, user: '', workingDir: '', stopSignal: null, healthcheck: null },
-    resolvConf: { content: 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' },
-    ...over,
-  };
-}
-
-async function eventually<T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-async function collectLogs(ref: string): Promise<string> {
-  let out = '';
-  for await (const e of rt.readLogs(ref)) out += e.log;
-  return out;
-}
-
-/** Registers removal of the container (forced) before the leak check runs. */
-function owned(guard: { defer(fn: () => unknown): void }, s: ContainerSpec): ContainerSpec {
-  guard.defer(async () => {
-    try { await rt.removeContainer(s.id, { force: true }); } catch (e) { if (!/no such container/.test((e as Error).message)) throw e; }
-  });
-  return s;
-}
 
 test('a container runs to completion: logs, exit code, list by labels, inspect, remove leaves nothing', { skip: needsRoot }, async (t) => {
   const guard = await withLeakCheck(t, leakOpts);

@@ -1,17 +1,6 @@
 /** Text forms shared by the image commands, matching docker's (go-units HumanSize / HumanDuration). */
 import { familiarName, parseReference, type ImageRecord } from '../../../runtime/index.js';
-
-/** Decimal units, 4 significant digits, no space: 48.25MB (docker's HumanSize). */
-export function humanSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number(v.toPrecision(4))}${units[i]}`;
-}
+export { humanSize } from '../../progress/human-size.js';
 
 /** "2 days ago", as docker's HumanDuration phrases it. */
 export function humanAgo(iso: string, now = Date.now()): string {
