@@ -15,7 +15,7 @@ export type StepOp =
   | 'kill-container' | 'remove-container' | 'unpause-container';
 
 /** Which recreate check fired (the checklist of architecture rule 4). */
-export type RecreateCheck = 'policy' | 'parent' | 'config' | 'image' | 'network' | 'mount' | 'dependency';
+export type RecreateCheck = 'policy' | 'parent' | 'config' | 'image' | 'network' | 'mount';
 
 /** A depends_on condition the executor waits for before starting the step's container. */
 export interface AwaitCondition { service: string; condition: DependsOnConfig['condition']; required: boolean }

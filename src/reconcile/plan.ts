@@ -142,6 +142,7 @@ function planService(st: UpState, service: ServiceConfig, scale: number, policy:
   const depsCreated = dependencyNames(project, service).flatMap((d) => st.created.get(d) ?? []);
   const depsStarted = dependencyNames(project, service).flatMap((d) => st.started.get(d) ?? []);
   const awaits = awaitsOf(project, service);
+  const restartDep = Object.entries(service.depends_on ?? {}).filter(([d, cfg]) => cfg.restart === true && st.recreated.has(d)).map(([d]) => d).sort()[0];
   const created: number[] = [];
   const started: number[] = [];
   const who = (c: ObservedContainer) => ({ resource: containerResource(c.name), service: name, number: numberOf(c), containerId: c.id });
@@ -158,6 +159,9 @@ function planService(st: UpState, service: ServiceConfig, scale: number, policy:
       const step = b.add({ op: 'recreate-container', ...who(c), resource: containerResource(finalName), name: finalName, reason: verdict.reason, check: verdict.check, field: verdict.field, inheritAnonymousVolumes: !options.renewAnonVolumes }, [...infra, ...depsCreated]);
       created.push(step);
       if (!options.noStart) started.push(b.add({ op: 'start-container', ...who(c), resource: containerResource(finalName), reason: 'recreated', awaits }, [step, ...depsStarted]));
+    } else if (restartDep && isUp(c) && !options.noStart) {
+      // docker compose restarts (does not recreate) a dependent whose `restart: true` dependency was recreated
+      started.push(b.add({ op: 'restart-container', ...who(c), reason: `dependency ${restartDep} recreated (restart: true)`, awaits }, depsStarted));
     } else if (c.status === 'paused') {
       started.push(b.add({ op: 'unpause-container', ...who(c), reason: 'paused' }, depsStarted));
     } else if (!isUp(c) && !options.noStart) {
@@ -191,7 +195,6 @@ function verdictFor(st: UpState, service: ServiceConfig, c: ObservedContainer, p
     expectedNetworks: service.network_mode ? [] : Object.keys(service.networks ?? {}).filter((k) => project.networks[k]).map((k) => project.networks[k]!.name).sort(),
     expectedVolumes: (service.volumes ?? []).filter((v) => v.type === 'volume' && v.source && project.volumes[v.source]).map((v) => project.volumes[v.source!]!.name),
     recreatedParents: recreatedParents(service, st.recreated),
-    recreatedRestartDeps: Object.entries(service.depends_on ?? {}).filter(([d, cfg]) => cfg.restart === true && st.recreated.has(d)).map(([d]) => d).sort(),
   });
 }
 

@@ -1,7 +1,6 @@
 /**
  * Must this container be recreated? docker compose's mustRecreate as a checklist, in its order: policy,
- * a namespace/volumes_from parent recreated, a depends_on dependency recreated with `restart: true`, config
- * hash, image digest, networks (only while running, as docker compose), named volumes. The first check
+ * a namespace/volumes_from parent recreated, config hash, image digest, networks (only while running, as docker compose), named volumes. The first check
  * that fires is the verdict, so the plan says why. Nothing is stored beyond the hash, so which config field
  * changed can only be told where the container still shows it: its own labels.
  */
@@ -27,8 +26,6 @@ export interface RecreateInput {
   expectedVolumes: string[];
   /** parents recreated in this plan that it shares a namespace or volumes with: service → key (network_mode, volumes_from, …) */
   recreatedParents: Map<string, string>;
-  /** dependencies recreated in this plan that it depends on with `restart: true` */
-  recreatedRestartDeps: string[];
 }
 
 export interface RecreateVerdict { check: RecreateCheck; reason: string; field?: string }
@@ -38,8 +35,6 @@ export function checkRecreate(i: RecreateInput): RecreateVerdict | undefined {
   if (i.policy === 'force') return { check: 'policy', reason: `forced (${i.policySource ?? '--force-recreate'})` };
   const [parent, via] = [...i.recreatedParents][0] ?? [];
   if (parent) return { check: 'parent', reason: `${via} parent ${parent} recreated` };
-  const dep = i.recreatedRestartDeps[0];
-  if (dep) return { check: 'dependency', reason: `dependency ${dep} recreated (restart: true)` };
   if (i.container.labels[L.configHash] !== i.expectedHash) {
     const field = labelsDiffer(i.service, i.container) ? 'labels' : undefined;
     return { check: 'config', field, reason: field ? `config changed (${field})` : 'config changed' };

@@ -22,14 +22,15 @@ test('a second up with nothing changed plans nothing', () => {
   assertGolden('up-noop', renderPlan(plan));
 });
 
-test('changing db recreates db and api (depends_on restart: true) but not web', () => {
+test('changing db recreates db and restarts api (depends_on restart: true), as docker compose does; web untouched', () => {
   const p = threeTier();
   const observed = upToDate(p);
   p.services.db!.environment = { POSTGRES_PASSWORD: 'changed' };
   const plan = planUp(p, observed, { imageDigests: digests(p) });
   assertGolden('up-config-changed', renderPlan(plan));
   const recreated = plan.steps.filter((s) => s.op === 'recreate-container').map((s) => [s.service, s.check]);
-  assert.deepEqual(recreated, [['db', 'config'], ['api', 'dependency']]);
+  assert.deepEqual(recreated, [['db', 'config']]);
+  assert.deepEqual(plan.steps.filter((s) => s.op === 'restart-container').map((s) => s.service), ['api']);
 });
 
 test('changing only web recreates only web', () => {
@@ -159,8 +160,9 @@ test('a replica missing its network or volume is recreated, saying which', () =>
   const observed = upToDate(p);
   observed.containers.find((c) => c.name === 'demo-db-1')!.mounts = [];
   observed.containers.find((c) => c.name === 'demo-web-1')!.networks = [];
-  const reasons = planUp(p, observed, { imageDigests: digests(p) }).steps.filter((s) => s.op === 'recreate-container').map((s) => `${s.service}: ${s.reason}`);
-  assert.deepEqual(reasons, ['db: volume demo_data not mounted', 'api: dependency db recreated (restart: true)', 'web: network demo_default not attached']);
+  const steps = planUp(p, observed, { imageDigests: digests(p) }).steps;
+  const reasons = steps.filter((s) => s.op === 'recreate-container' || s.op === 'restart-container').map((s) => `${s.op} ${s.service}: ${s.reason}`);
+  assert.deepEqual(reasons, ['recreate-container db: volume demo_data not mounted', 'restart-container api: dependency db recreated (restart: true)', 'recreate-container web: network demo_default not attached']);
 });
 
 test('recreating a namespace parent recreates the services sharing it', () => {
