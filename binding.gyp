@@ -5,7 +5,10 @@
       "sources": [
         "native/addon/module.cc",
         "native/addon/mount.cc",
-        "native/addon/proc.cc"
+        "native/addon/proc.cc",
+        "native/addon/fs.cc",
+        "native/addon/netlink.cc",
+        "native/addon/nlmsg.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

@@ -52,7 +52,7 @@ try {
   }
   report('network', {
     containers: N,
-    method: 'ip -batch on the host + nsenter ip -batch in the netns (2 spawns per attach), registration = network record written tmp+rename (no fsync)',
+    method: 'one netlink call through the addon (veth pair, address, routes in the netns; ip -batch + nsenter when the addon lacks it), registration = network record written tmp+rename (no fsync)',
     createNetworkMs: round(createMs),
     attachMedianMs: round(median(attachMs)),
     attachMinMs: round(Math.min(...attachMs)),

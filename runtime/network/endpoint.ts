@@ -109,7 +109,7 @@ export async function attachNetwork(o: AttachOptions): Promise<Endpoint> {
         await execDeleteRules(ctx, ep.rules).catch(() => undefined);
         await execRemoveVeth(ep.hostVeth).catch(() => undefined);
       }
-      throw wrapError(ctx, e);
+      throw withCtx(ctx, e);
     }
   }));
 }
@@ -125,7 +125,7 @@ export async function detachNetwork(network: string, containerId: string): Promi
       await execDeleteRules(ctx, ep.rules);
       await execRemoveVeth(ep.hostVeth);
     } catch (e) {
-      throw wrapError(ctx, e);
+      throw withCtx(ctx, e);
     }
     delete rec.endpoints[containerId];
     writeNetwork(rec, { durable: false });
@@ -135,4 +135,9 @@ export async function detachNetwork(network: string, containerId: string): Promi
 /** The host ports a container got (what `port` reports), across all its networks. */
 export function collectPublishedPorts(containerId: string): Array<{ network: string; protocol: string; target: number; hostIp: string; published: number }> {
   return listNetworks().flatMap((n) => (n.endpoints[containerId]?.ports ?? []).map((p) => ({ network: n.name, ...p })));
+}
+
+/** Adds the context once: the exec* helpers below already name the same object. */
+function withCtx(ctx: string, e: unknown): RuntimeError {
+  return e instanceof RuntimeError && e.message.startsWith(`${ctx}: `) ? e : wrapError(ctx, e);
 }
