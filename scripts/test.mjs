@@ -24,6 +24,9 @@ function find(dir) {
 const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 chmodSync(path.join(root, 'dist/src/cli/main.js'), 0o755);
+// ... and bundled, as package.json's bin runs it.
+const bundle = spawnSync(process.execPath, [path.join(root, 'scripts/bundle-cli.mjs')], { stdio: 'inherit' });
+if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 
 let files = find(path.join(root, 'test')).sort();
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));

@@ -98,7 +98,7 @@ function benchNodeBaseline(): number {
 
 function benchCli(dir: string): { medianMs: number; runs: number } {
   writeFileSync(path.join(dir, 'compose.yaml'), smallProject());
-  const cli = path.join(repoRoot, 'dist/src/cli/main.js');
+  const cli = path.join(repoRoot, 'dist/cli/main.js');
   const times: number[] = [];
   for (let r = 0; r < CLI_RUNS; r++) {
     const t0 = performance.now();

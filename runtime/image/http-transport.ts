@@ -9,6 +9,21 @@ import type { IncomingMessage } from 'node:http';
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
+/**
+ * The response headers as the client reads them (get/has). Not the global Headers: touching that class
+ * loads undici (~25 ms at start-up), which this transport exists to avoid.
+ */
+class NodeHeaders {
+  constructor(private readonly raw: IncomingMessage['headers']) {}
+  get(name: string): string | null {
+    const v = this.raw[name.toLowerCase()];
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+  }
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+}
+
 class NodeBody {
   constructor(private readonly msg: IncomingMessage) {}
   async cancel(): Promise<void> {
@@ -31,9 +46,11 @@ export const nodeFetch = ((input: string | URL, init: RequestInit = {}) =>
     const url = new URL(String(input));
     const mod = url.protocol === 'https:' ? https : http;
     const req = mod.request(url, { method: init.method ?? 'GET', headers: init.headers as Record<string, string>, agent: url.protocol === 'https:' ? agents.https : agents.http }, (msg) => {
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(msg.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      const headers = new NodeHeaders(msg.headers);
       const status = msg.statusCode ?? 0;
+      // A HEAD answer has no body and its caller reads none: drain it so the keep-alive socket returns to
+      // the agent (an unread response keeps its socket, and so the process, alive).
+      if (init.method === 'HEAD') msg.resume();
       resolve({
         status,
         ok: status >= 200 && status < 300,
@@ -55,3 +72,12 @@ export const nodeFetch = ((input: string | URL, init: RequestInit = {}) =>
     }
     req.end();
   })) as typeof fetch;
+
+/**
+ * The client's default transport: requests with a body (blob uploads, token POSTs) go to fetch, all others
+ * to nodeFetch. The first fetch() of a process loads undici and compiles its llhttp wasm, and V8 then holds
+ * process exit ~100 ms for that compile: measured ~220 ms wall for one GET against ~45 ms on node:http,
+ * which is the whole budget of a pull whose layers are all present.
+ */
+export const registryFetch = ((input: string | URL, init?: RequestInit) =>
+  init?.body !== undefined && init.body !== null ? fetch(input, init) : nodeFetch(input, init)) as typeof fetch;

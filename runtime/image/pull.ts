@@ -6,7 +6,6 @@
 import pLimit from 'p-limit';
 import { RuntimeError } from '../errors.js';
 import { hasBlob, putBlob, readBlob, sha256Digest } from './content-store.js';
-import { pullLayer } from './layer-pull.js';
 import { fetchBlob } from './blob-fetch.js';
 import { parseImageConfig } from './image-config.js';
 import { saveImage, type ImageRecord, type LayerRecord } from './image-store.js';
@@ -15,7 +14,7 @@ import { DEFAULT_PLATFORM, normalisePlatform, selectPlatform, type Platform } fr
 import { familiarName, formatReference, parseReference, repositoryName, type ImageRef } from './reference.js';
 import { RegistryClient, type ClientOptions } from './registry-client.js';
 import { chainIds } from '../snapshot/chain.js';
-import { hasSnapshot } from '../snapshot/unpack.js';
+import { hasSnapshot } from '../snapshot/snapshot-store.js';
 
 export type LayerStatus = 'waiting' | 'exists' | 'downloading' | 'verifying' | 'extracting' | 'done';
 
@@ -94,6 +93,9 @@ export async function pullImage(input: string, opts: PullOptions = {}): Promise<
           emit(l, 'exists', l.size);
           return;
         }
+        // Loaded only when a layer must be fetched: it brings tar-stream and the decompressors, which a
+        // pull of present layers (the common `up`) never needs; measured ~50 ms of start-up.
+        const { pullLayer } = await import('./layer-pull.js');
         const parent = i > 0 ? { parentChainId: chains[i - 1]! } : {};
         const onBytes = (d: number) => emit(l, 'downloading', d);
         const onExtracting = () => emit(l, 'extracting', 0);

@@ -8,7 +8,7 @@ import { fetchToken, parseChallenge, basicHeader, TokenCache } from './auth.js';
 import { lookupCredentials, type Credentials } from './credentials.js';
 import { registryHost } from './reference.js';
 import { MANIFEST_ACCEPT } from './manifest.js';
-import { nodeFetch } from './http-transport.js';
+import { nodeFetch, registryFetch } from './http-transport.js';
 
 export interface ClientOptions {
   env?: Record<string, string | undefined>;
@@ -60,7 +60,7 @@ export class RegistryClient {
     this.domain = domain;
     const scheme = isInsecureRegistry(domain, env) ? 'http' : 'https';
     this.base = `${scheme}://${registryHost(domain)}`;
-    this.fetchFn = opts.fetch ?? fetch;
+    this.fetchFn = opts.fetch ?? registryFetch;
     this.bulkFetchFn = opts.fetch ?? nodeFetch;
     this.creds = opts.credentials === null ? undefined : opts.credentials ?? lookupCredentials(domain, env);
   }

@@ -71,7 +71,7 @@ export async function attachNetwork(o: AttachOptions): Promise<Endpoint> {
       network: rec.name, subnet: rec.subnet, gateway: rec.gateway, ipRange: rec.ipRange,
       taken: Object.values(rec.endpoints).map((e) => e.ipv4), requested: o.ipv4Address, container: o.containerName,
     });
-    const mac = planMacAddress(o.containerName, o.macAddress);
+    const mac = planMacAddress(o.containerName, o.macAddress, ipv4);
     const held = all.flatMap((n) => Object.values(n.endpoints).flatMap((e) => e.ports));
     const ports = o.ports && o.ports.length > 0 ? await execResolvePorts(o.containerName, o.ports, held) : [];
     const ep: Endpoint = {

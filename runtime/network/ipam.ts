@@ -124,8 +124,17 @@ export function planEndpointAddress(inp: AddressPlanInput): string {
 }
 
 /** Static MAC addresses must be unicast, well formed; lower-cased for comparisons. */
-export function planMacAddress(container: string, mac: string | undefined): string | undefined {
-  if (mac === undefined) return undefined;
+/**
+ * The container's MAC: the one asked for, else derived from its IPv4 address as Docker does (02:42 + the four
+ * address bytes). A stable MAC per address matters: a recreated container gets the freed address back, and a
+ * random new MAC would leave the host's neighbour entry pointing at the old one, silencing published ports
+ * until it expires.
+ */
+export function planMacAddress(container: string, mac: string | undefined, ipv4?: string): string | undefined {
+  if (mac === undefined) {
+    if (ipv4 === undefined) return undefined;
+    return ['02', '42', ...ipv4.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
+  }
   const m = mac.trim().toLowerCase();
   if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(m) || (parseInt(m.slice(0, 2), 16) & 1) === 1) {
     throw new RuntimeError('E_NET_MAC', `container "${container}": mac_address "${mac}" is not a unicast MAC address (xx:xx:xx:xx:xx:xx)`);

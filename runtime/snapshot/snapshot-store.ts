@@ -19,6 +19,11 @@ export function snapshotDiffDir(chainId: string): string {
   return path.join(snapshotDir(chainId), 'diff');
 }
 
+/** True when the layer chain is unpacked (its diff dir exists). */
+export async function hasSnapshot(chainId: string): Promise<boolean> {
+  return !!(await fs.stat(snapshotDiffDir(chainId)).catch(() => undefined));
+}
+
 export function linksDir(): string {
   return path.join(snapshotsRoot(), 'l');
 }

@@ -16,7 +16,7 @@ import { paths } from '../store/paths.js';
 import { applyTar } from './tar-apply.js';
 import { hostSpecialFs, type SpecialFs } from './special-files.js';
 import type { Compression } from '../image/manifest.js';
-import { snapshotDir, snapshotDiffDir, linkSnapshot, snapshotsRoot } from './snapshot-store.js';
+import { snapshotDir, snapshotDiffDir, linkSnapshot, snapshotsRoot, hasSnapshot } from './snapshot-store.js';
 
 export interface UnpackRequest {
   /** the blob's bytes, compressed as `compression` says */
@@ -63,9 +63,8 @@ function decompressor(c: Compression): Transform {
   return new PassThrough();
 }
 
-export async function hasSnapshot(chainId: string): Promise<boolean> {
-  return !!(await fs.stat(snapshotDiffDir(chainId)).catch(() => undefined));
-}
+// Defined with the store so a pull of present layers can ask without loading the unpacker.
+export { hasSnapshot } from './snapshot-store.js';
 
 /** Ensures the snapshot for chainId exists; returns false when it was already there. */
 export async function unpackLayer(req: UnpackRequest): Promise<boolean> {

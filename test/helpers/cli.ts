@@ -1,10 +1,12 @@
 /** Runs the built tscompose executable the way a user does (through its shebang launcher). */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const cliPath = path.join(repoRoot, 'dist/src/cli/main.js');
+/** What users run: package.json's bin (the esbuild bundle of the tsc build). */
+export const cliPath = path.join(repoRoot, (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { bin: { tscompose: string } }).bin.tscompose);
 
 export interface CliResult {
   code: number;

@@ -1,5 +1,5 @@
 import type { CommandHandler } from '../command.js';
-import { collectHostFacts, planHostProblems } from '../../../runtime/index.js';
+import { collectHostFacts, planHostProblems } from '../../../runtime/host.js';
 
 const doctor: CommandHandler = async ({ options, stdout, stderr }) => {
   const facts = collectHostFacts();

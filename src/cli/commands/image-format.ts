@@ -1,5 +1,5 @@
 /** Text forms shared by the image commands, matching docker's (go-units HumanSize / HumanDuration). */
-import { familiarName, parseReference, type ImageRecord } from '../../../runtime/index.js';
+import { familiarName, parseReference, type ImageRecord } from '../../../runtime/images.js';
 export { humanSize } from '../../progress/human-size.js';
 
 /** "2 days ago", as docker's HumanDuration phrases it. */

@@ -1,7 +1,7 @@
 /** `image inspect IMAGE...`: a JSON array shaped like docker's (Id, RepoTags, Config, RootFS, …). */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { familiarName, parseImageConfig, parseReference, readBlob, requireImage } from '../../../runtime/index.js';
+import { familiarName, parseImageConfig, parseReference, readBlob, requireImage } from '../../../runtime/images.js';
 
 const inspect: CommandHandler = async ({ args, stdout }) => {
   if (args.length === 0) throw usageError('"image inspect" requires at least 1 argument');

@@ -1,7 +1,8 @@
 /** `image load -i FILE [-q]`: docker-archive or OCI-layout tarballs. */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { familiarName, loadImages, parseReference } from '../../../runtime/index.js';
+import { familiarName, parseReference } from '../../../runtime/images.js';
+import { loadImages } from '../../../runtime/image-archive.js';
 
 const load: CommandHandler = async ({ options, stdout, cwd }) => {
   const input = options.input as string | undefined;

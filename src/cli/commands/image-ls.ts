@@ -1,6 +1,6 @@
 /** `image ls` / `images`: docker's table, `--format json` (one object per line) or `-q` ids. */
 import type { CommandHandler } from '../command.js';
-import { listImages } from '../../../runtime/index.js';
+import { listImages } from '../../../runtime/images.js';
 import { humanAgo, humanSize, imageRows, shortId, table } from './image-format.js';
 
 const ls: CommandHandler = async ({ options, stdout }) => {

@@ -1,6 +1,6 @@
 /** `image prune [-a] [-f]`: drop dangling (or all unused) images, then blobs and snapshots nothing uses. */
 import type { CommandHandler } from '../command.js';
-import { pruneImages } from '../../../runtime/index.js';
+import { pruneImages } from '../../../runtime/images.js';
 import { humanSize } from './image-format.js';
 
 async function confirm(all: boolean, stdout: NodeJS.WritableStream): Promise<boolean> {

@@ -1,7 +1,8 @@
 /** `image pull REF [-q] [--platform]`: docker's output lines, one per layer state change worth seeing. */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { familiarName, parsePlatform, parseReference, pullImage, formatReference, type PullProgress } from '../../../runtime/index.js';
+import { familiarName, parsePlatform, parseReference, formatReference } from '../../../runtime/images.js';
+import { pullImage, type PullProgress } from '../../../runtime/image-transfer.js';
 
 /** Pulls one reference and writes docker's plain progress; shared by the Compose `pull` later. */
 export async function execPull(refText: string, o: { quiet?: boolean; platform?: string; stdout: NodeJS.WritableStream; env: Record<string, string | undefined> }): Promise<void> {

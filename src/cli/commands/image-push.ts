@@ -1,7 +1,8 @@
 /** `image push REF`: uploads what the registry lacks, then the manifest. */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { parseReference, pushImage } from '../../../runtime/index.js';
+import { parseReference } from '../../../runtime/images.js';
+import { pushImage } from '../../../runtime/image-transfer.js';
 
 const push: CommandHandler = async ({ args, options, stdout, env }) => {
   if (args.length !== 1) throw usageError('"image push" requires exactly 1 argument');

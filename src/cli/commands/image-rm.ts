@@ -1,7 +1,7 @@
 /** `image rm IMAGE...`: untag, and delete the record when nothing names it (data goes at prune). */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { familiarName, parseReference, removeImage } from '../../../runtime/index.js';
+import { familiarName, parseReference, removeImage } from '../../../runtime/images.js';
 
 const rm: CommandHandler = async ({ args, options, stdout, stderr }) => {
   if (args.length === 0) throw usageError('"image rm" requires at least 1 argument');

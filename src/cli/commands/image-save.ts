@@ -1,7 +1,7 @@
 /** `image save -o FILE IMAGE...`: a tarball docker, podman and tscompose load. */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { saveImages } from '../../../runtime/index.js';
+import { saveImages } from '../../../runtime/image-archive.js';
 
 const save: CommandHandler = async ({ args, options, cwd }) => {
   if (args.length === 0) throw usageError('"image save" requires at least 1 argument');

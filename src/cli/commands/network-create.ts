@@ -1,7 +1,7 @@
 /** `network create NAME`: a bridge network with its addresses, rules and resolver. */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { createNetwork } from '../../../runtime/index.js';
+import { createNetwork } from '../../../runtime/networks.js';
 import { parseKeyValues } from './network-format.js';
 
 const create: CommandHandler = async ({ args, options, stdout }) => {

@@ -1,7 +1,7 @@
 /** `network inspect NAME...`: docker's shape (Name, Id, IPAM, Containers, ...) as a JSON array. */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { inspectNetwork, type NetworkRecord } from '../../../runtime/index.js';
+import { inspectNetwork, type NetworkRecord } from '../../../runtime/networks.js';
 import { eachArg } from './network-format.js';
 
 export function renderNetworkInspect(n: NetworkRecord): Record<string, unknown> {

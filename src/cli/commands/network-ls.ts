@@ -1,6 +1,6 @@
 /** `network ls`: the networks tscompose made, as docker lists them. */
 import type { CommandHandler } from '../command.js';
-import { listNetworks } from '../../../runtime/index.js';
+import { listNetworks } from '../../../runtime/networks.js';
 import { parseLabelFilters, renderTable } from './network-format.js';
 
 const ls: CommandHandler = async ({ options, stdout }) => {

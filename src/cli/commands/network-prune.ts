@@ -1,6 +1,6 @@
 /** `network prune`: removes every network no container is attached to (label filters narrow it). */
 import type { CommandHandler } from '../command.js';
-import { pruneNetworks } from '../../../runtime/index.js';
+import { pruneNetworks } from '../../../runtime/networks.js';
 import { parseLabelFilters } from './network-format.js';
 
 const prune: CommandHandler = async ({ options, stdout }) => {

@@ -1,7 +1,7 @@
 /** `network rm NAME...`: refuses a network still in use; removes its bridge, rules and resolver. */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { removeNetwork } from '../../../runtime/index.js';
+import { removeNetwork } from '../../../runtime/networks.js';
 import { eachArg } from './network-format.js';
 
 const rm: CommandHandler = async ({ args, stdout, stderr }) => {

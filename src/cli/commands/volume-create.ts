@@ -1,7 +1,7 @@
 /** `volume create [NAME]`: a local volume (driver options as -o type=tmpfs -o device=tmpfs -o o=size=64m). */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { createVolume } from '../../../runtime/index.js';
+import { createVolume } from '../../../runtime/volumes.js';
 import { parseKeyValues } from './network-format.js';
 
 const create: CommandHandler = async ({ args, options, stdout }) => {

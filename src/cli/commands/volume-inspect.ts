@@ -1,7 +1,7 @@
 /** `volume inspect NAME...`: docker's shape as a JSON array. */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { inspectVolume } from '../../../runtime/index.js';
+import { inspectVolume } from '../../../runtime/volumes.js';
 import { eachArg } from './network-format.js';
 
 const inspect: CommandHandler = async ({ args, stdout, stderr }) => {

@@ -1,6 +1,6 @@
 /** `volume ls`: every volume, named and anonymous. */
 import type { CommandHandler } from '../command.js';
-import { listVolumes, type VolumeRecord } from '../../../runtime/index.js';
+import { listVolumes, type VolumeRecord } from '../../../runtime/volumes.js';
 import { parseLabelFilters, renderTable } from './network-format.js';
 
 export function renderVolumeList(vols: VolumeRecord[], format: unknown, quiet: boolean): string {

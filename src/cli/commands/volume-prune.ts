@@ -1,6 +1,6 @@
 /** `volume prune`: unused anonymous volumes, or with --all every unused volume. */
 import type { CommandHandler } from '../command.js';
-import { pruneVolumes } from '../../../runtime/index.js';
+import { pruneVolumes } from '../../../runtime/volumes.js';
 import { parseLabelFilters } from './network-format.js';
 
 const prune: CommandHandler = async ({ options, stdout }) => {

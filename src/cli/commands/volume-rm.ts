@@ -1,7 +1,7 @@
 /** `volume rm NAME...`: refuses a volume a container uses. */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import { removeVolume } from '../../../runtime/index.js';
+import { removeVolume } from '../../../runtime/volumes.js';
 import { eachArg } from './network-format.js';
 
 const rm: CommandHandler = async ({ args, options, stdout, stderr }) => {

@@ -1,7 +1,7 @@
 /** `volumes`: the volumes of this project (labelled com.docker.compose.project=<project>). */
 import path from 'node:path';
 import type { CommandHandler } from '../command.js';
-import { listVolumes } from '../../../runtime/index.js';
+import { listVolumes } from '../../../runtime/volumes.js';
 import { renderVolumeList } from './volume-ls.js';
 
 /** Compose's normalisation of a directory name into a project name. */

@@ -48,6 +48,9 @@ test('endpoint addresses: lowest free, gateway skipped, ip_range respected, stat
 test('mac addresses must be unicast and well formed', () => {
   assert.equal(planMacAddress('c', '02:42:AC:11:00:02'), '02:42:ac:11:00:02');
   assert.equal(planMacAddress('c', undefined), undefined);
+  // no mac_address: derived from the address as docker does, so a recreated container keeps its neighbour entry valid
+  assert.equal(planMacAddress('c', undefined, '10.201.3.17'), '02:42:0a:c9:03:11');
+  assert.equal(planMacAddress('c', '02:00:00:00:00:01', '10.201.3.17'), '02:00:00:00:00:01');
   assert.throws(() => planMacAddress('c', '01:00:5e:00:00:01'), { code: 'E_NET_MAC' });
   assert.throws(() => planMacAddress('c', '02:42:ac:11:00'), { code: 'E_NET_MAC' });
 });

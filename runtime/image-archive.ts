@@ -1,0 +1,2 @@
+/** Images in and out of tarballs (docker-archive and OCI layout): `image load` and `image save`. */
+export { loadImages, saveImages } from './image/load-save.js';

@@ -1,0 +1,24 @@
+/**
+ * Observe: one snapshot of the runtime's containers, networks and volumes carrying this project's labels,
+ * in the planner's terms. Attachments (networks, mounted named volumes) are read from the network and volume
+ * records, where the runtime keeps them by container id.
+ */
+import { listContainers, listNetworks, listVolumes } from '../../runtime/index.js';
+import { L } from './labels.js';
+import { observedContainerFrom } from './observed-from-runtime.js';
+import type { ObservedState } from './observed.js';
+
+export function collectObserved(project: string): ObservedState {
+  const networks = listNetworks();
+  const volumes = listVolumes();
+  const containers = listContainers({ labels: [`${L.project}=${project}`], all: true }).map((c) => observedContainerFrom(c, {
+    networks: networks.filter((n) => n.endpoints[c.id]).map((n) => n.name),
+    mounts: volumes.filter((v) => !v.anonymous && v.users.includes(c.id)).map((v) => v.name),
+  }));
+  return {
+    containers,
+    // networks and volumes by any project: the planner matches Compose names (external ones included)
+    networks: networks.map((n) => ({ name: n.name, labels: n.labels, ...(n.labels[L.configHash] ? { configHash: n.labels[L.configHash] } : {}) })),
+    volumes: volumes.filter((v) => !v.anonymous).map((v) => ({ name: v.name, labels: v.labels })),
+  };
+}
