@@ -5,21 +5,11 @@
  * addon built without attachVeth falls back to `ip -batch` + nsenter `ip -batch` (two spawns, ~10 ms).
  */
 import { RuntimeError } from '../errors.js';
-import { loadAddon, type NativeAddon } from '../sys/native.js';
+import { loadAddon, type NativeAddon, type NativeVethSpec } from '../sys/native.js';
 import { execTool, execToolRaw } from './exec-tool.js';
 
-export interface VethPlan {
-  hostVeth: string;
-  bridge: string;
-  netns: string;
-  ifname: string;
-  address: string;
-  prefix: number;
-  mac?: string;
-  mtu?: number;
-  /** set the default route through this gateway */
-  gateway?: string;
-}
+/** One container leg on a bridge network: the addon's spec (hairpin is always on here). */
+export type VethPlan = Omit<NativeVethSpec, 'hairpin'>;
 
 const IFNAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/;
 
