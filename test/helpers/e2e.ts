@@ -15,7 +15,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -73,6 +73,8 @@ export async function unmountUnder(dir: string): Promise<{ found: string[]; erro
   return { found, errors };
 }
 
+const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward';
+
 /** A fresh root and project for one test; with `t`, cleanup is registered in t.after. */
 export async function e2eEnv(t?: TestContext, opts: E2eOptions = {}): Promise<E2eEnv> {
   const guard = (opts.leakCheck ?? isRoot) ? await leakGuard(opts) : undefined;
@@ -80,6 +82,8 @@ export async function e2eEnv(t?: TestContext, opts: E2eOptions = {}): Promise<E2
   const project = `t${randomBytes(4).toString('hex')}`;
   const steps: Array<() => unknown> = [];
   let done: Promise<void> | undefined;
+  // `network create` turns IPv4 forwarding on, as docker does; a test leaves the host's setting as it found it.
+  const forwardBefore = isRoot ? await readFile(IP_FORWARD, 'utf8').catch(() => undefined) : undefined;
 
   const runCleanup = async () => {
     const problems: string[] = [];
@@ -93,6 +97,7 @@ export async function e2eEnv(t?: TestContext, opts: E2eOptions = {}): Promise<E2
     const { found, errors } = await unmountUnder(root);
     problems.push(...found, ...errors);
     await rm(root, { recursive: true, force: true }).catch((e: Error) => problems.push(`remove ${root}: ${e.message}`));
+    if (forwardBefore !== undefined) await writeFile(IP_FORWARD, forwardBefore).catch((e: Error) => problems.push(`restore ${IP_FORWARD}: ${e.message}`));
     if (guard) await guard.check().catch((e: Error) => problems.push(e.message));
     if (problems.length > 0) throw new Error(`e2e project ${project} (root ${root}):\n  ${problems.join('\n  ')}`);
   };
