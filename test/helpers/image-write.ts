@@ -5,8 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import tar from 'tar-stream';
-import { FIXED_TIME, sha256, type BuiltLayer } from './image-layer.js';
+import { FIXED_TIME, packTar, sha256, type BuiltLayer } from './image-layer.js';
 
 /** The runtime part of an image config (OCI "config" object; Docker's capitalised keys). */
 export interface ImageRunConfig {
@@ -68,22 +67,7 @@ function hex(digest: string): string {
 }
 
 async function tarFile(file: string, entries: Array<{ name: string; data?: Buffer; dir?: boolean }>): Promise<void> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pack.on('data', (c: unknown) => chunks.push(c as Buffer));
-    pack.on('end', () => resolve(Buffer.concat(chunks)));
-    pack.on('error', reject);
-  });
-  for (const e of entries) {
-    await new Promise<void>((resolve, reject) => {
-      const cb = (err?: Error | null) => (err ? reject(err) : resolve());
-      if (e.dir) pack.entry({ name: `${e.name}/`, type: 'directory', mode: 0o755, mtime: FIXED_TIME, size: 0 }, cb);
-      else pack.entry({ name: e.name, mode: 0o644, mtime: FIXED_TIME }, e.data!, cb);
-    });
-  }
-  pack.finalize();
-  await writeFile(file, await done);
+  await writeFile(file, await packTar(entries.map((e) => (e.dir ? { path: e.name, type: 'dir' as const } : { path: e.name, content: e.data! }))));
 }
 
 /** Writes the OCI layout to `layoutDir` and the docker archive to `archivePath`; returns the digests. */
