@@ -76,10 +76,18 @@ export async function execCreateVeth(what: string, p: VethPlan, attach: NativeAt
   }
 }
 
-/** Deleting the host end deletes the peer too; an end already gone (its netns died) is not an error. */
+/**
+ * Deleting the host end deletes the peer too; an end already gone (its netns died) is not an error.
+ * The kernel tears a dying netns down asynchronously, so the link can vanish between lookup and delete:
+ * RTNETLINK then answers ENODEV ("No such device"), which means the same thing.
+ */
+export function linkAlreadyGone(stderr: string): boolean {
+  return /Cannot find device|does not exist|No such device/i.test(stderr);
+}
+
 export async function execRemoveVeth(hostVeth: string): Promise<void> {
   const r = await execToolRaw(['ip', 'link', 'del', hostVeth]);
-  if (r.code !== 0 && !/Cannot find device|does not exist/i.test(r.stderr)) {
+  if (r.code !== 0 && !linkAlreadyGone(r.stderr)) {
     throw new RuntimeError('E_NET_TOOL', `remove veth ${hostVeth}: ${r.stderr.trim()}`);
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planBridgeBatch, planMtu } from '../../../../runtime/network/bridge.js';
-import { planHostBatch, planNetnsBatch, checkInterfaceName } from '../../../../runtime/network/veth.js';
+import { planHostBatch, planNetnsBatch, checkInterfaceName, linkAlreadyGone } from '../../../../runtime/network/veth.js';
 import { planGatewayNetwork, planInterfaceName } from '../../../../runtime/network/endpoint.js';
 import { planPortCandidates } from '../../../../runtime/network/ports.js';
 
@@ -38,4 +38,11 @@ test('port candidates: fixed, range, random; bad specs name the container', () =
   assert.throws(() => planPortCandidates('web-1', { target: 0 }), { code: 'E_PORT_SPEC', message: /container "web-1"/ });
   assert.throws(() => planPortCandidates('c', { target: 80, published: '9-3' }), { code: 'E_PORT_SPEC' });
   assert.throws(() => planPortCandidates('c', { target: 80, hostIp: '::1' }), { message: /IPv6 is not supported yet/ });
+});
+
+test('removing a veth whose netns already took it down is not an error; other failures are', () => {
+  assert.equal(linkAlreadyGone('Cannot find device "tsv-8dd3c6ba"'), true);
+  assert.equal(linkAlreadyGone('RTNETLINK answers: No such device'), true);
+  assert.equal(linkAlreadyGone('RTNETLINK answers: Operation not permitted'), false);
+  assert.equal(linkAlreadyGone(''), false);
 });
