@@ -4,3 +4,4 @@
  */
 export { pullImage, type PullProgress, type PullOptions, type PullResult } from './image/pull.js';
 export { pushImage, type PushProgress } from './image/push.js';
+export { fetchArtifact, type Artifact, type ArtifactLayer } from './image/artifact-fetch.js';

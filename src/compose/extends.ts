@@ -25,6 +25,8 @@ export interface ExtendsContext {
    * plug in here). Default: relative to the working directory.
    */
   resolveFile?: (ref: string, workingDir: string) => string;
+  /** References a resource loader serves (oci://, git URLs): never rebased as relative paths. */
+  isRemote?: (ref: string) => boolean;
   /** Called once per extends reference resolved (docker compose's "extends" event). */
   onExtends?: (ref: { service: string; file?: string }) => void;
 }
@@ -44,7 +46,7 @@ const REMOTE_CONTEXT_RE = /^(https?:\/\/|git:\/\/|ssh:\/\/|github\.com\/|git@)/;
 
 /** Rebases the relative paths of services loaded from `fileDir` onto `workingDir`. */
 class Rebaser {
-  constructor(readonly fileDir: string, readonly workingDir: string) {}
+  constructor(readonly fileDir: string, readonly workingDir: string, readonly isRemote: (ref: string) => boolean = () => false) {}
 
   path(p: unknown): unknown {
     if (typeof p !== 'string' || p === '' || isAbsolute(p) || p.startsWith('~')) return p;
@@ -96,7 +98,7 @@ class Rebaser {
     }
     if ('env_file' in out) out.env_file = this.envFile(out.env_file);
     if ('label_file' in out) out.label_file = Array.isArray(out.label_file) ? out.label_file.map((p) => this.path(p)) : this.path(out.label_file);
-    if (isMapping(out.extends) && typeof out.extends.file === 'string') out.extends = { ...out.extends, file: this.path(out.extends.file) };
+    if (isMapping(out.extends) && typeof out.extends.file === 'string' && !this.isRemote(out.extends.file)) out.extends = { ...out.extends, file: this.path(out.extends.file) };
     if (Array.isArray(out.volumes)) out.volumes = out.volumes.map((v) => this.volume(v));
     if (isMapping(out.develop) && Array.isArray(out.develop.watch)) {
       out.develop = { ...out.develop, watch: out.develop.watch.map((w) => (isMapping(w) ? { ...w, path: this.path(w.path) } : w)) };
@@ -117,7 +119,7 @@ class ExtendsResolver {
       const tree = this.ctx.loadFile(path);
       if (!isMapping(tree) || !('services' in tree)) throw err(`cannot extend service "${extending}" in ${path}: no services section`);
       if (!isMapping(tree.services)) throw err(`cannot extend service "${extending}" in ${path}: services must be a mapping`);
-      const rebaser = new Rebaser(dirname(path), this.ctx.workingDir);
+      const rebaser = new Rebaser(dirname(path), this.ctx.workingDir, this.ctx.isRemote);
       services = {};
       for (const [name, s] of Object.entries(tree.services)) services[name] = rebaser.service(s);
       this.files.set(path, services);

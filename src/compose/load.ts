@@ -26,6 +26,7 @@ import { mergeTrees, enforceUnicity } from './merge.js';
 import { relativeTo, resolvePaths } from './paths.js';
 import { applyProfiles, disabledServices } from './profiles.js';
 import { resolveProjectName } from './project-name.js';
+import { prefetchResources, resourceResolver, type ResourceLoader } from './resources.js';
 import { bindProject } from './bind.js';
 import { collectUnsupported } from './unsupported.js';
 import { schemaError, validateTree } from './validate.js';
@@ -33,7 +34,7 @@ import { locate, parseYaml } from './yaml.js';
 import type { Project } from './types.js';
 
 export type StageName =
-  | 'files' | 'parse' | 'name' | 'interpolate' | 'include' | 'extends' | 'paths' | 'merge' | 'validate'
+  | 'files' | 'parse' | 'name' | 'interpolate' | 'resources' | 'include' | 'extends' | 'paths' | 'merge' | 'validate'
   | 'canonical' | 'defaults' | 'env-resolution' | 'profiles' | 'consistency' | 'unsupported' | 'bind';
 
 export interface LoadOptions {
@@ -60,6 +61,8 @@ export interface LoadOptions {
   stdin?: () => string;
   /** compose-go's safety cap on YAML nodes visited per file */
   maxNodeVisits?: number;
+  /** loaders for remote `include` / `extends.file` references (oci://, git URLs, plugged prefixes) */
+  resourceLoaders?: ResourceLoader[];
 }
 
 interface FileState { path: string; content: string; tree: Record<string, unknown> }
@@ -75,6 +78,8 @@ export interface LoadState {
   warnings: string[];
   /** variables referenced but unset, warned once each */
   unset: Set<string>;
+  /** include / extends references → local files (remote ones fetched by the resources stage) */
+  resolveFile: (ref: string, workingDir: string) => string;
   project?: Project;
 }
 
@@ -86,6 +91,7 @@ export const STAGES: readonly Stage[] = [
   { name: 'parse', run: perFile(stageParse) },    // per file: YAML → tree (anchors, merge keys, !reset/!override markers)
   { name: 'name', run: stageName },               // project name: -p > COMPOSE_PROJECT_NAME > top-level name > directory
   { name: 'interpolate', run: perFile(stageInterpolate) }, // per file: ${VAR} against the project environment, then type casts
+  { name: 'resources', run: stageResources },     // remote include/extends references (oci://, git, plugged prefixes) fetched to local files
   { name: 'include', run: perFile(stageInclude) },          // per file: include: sub-projects merged in (own dir, own env files)
   { name: 'extends', run: perFile(stageExtends) },          // per file: extends: (same file, other file, chains)
   { name: 'paths', run: perFile(stagePaths) },              // per file: relative paths → absolute, against the file's project dir
@@ -108,7 +114,7 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
 export async function runStages(opts: LoadOptions, until: StageName): Promise<LoadState> {
   const state: LoadState = {
     opts, workingDir: opts.workingDir ?? opts.cwd, env: {}, files: [], tree: {}, projectName: '',
-    disabled: {}, warnings: [], unset: new Set(),
+    disabled: {}, warnings: [], unset: new Set(), resolveFile: resourceResolver(new Map()),
   };
   for (const stage of STAGES) {
     if (!(opts.skip?.[stage.name] && stage.name !== 'bind' && stage.name !== 'files')) await stage.run(state);
@@ -225,7 +231,7 @@ function loadReferencedFile(s: LoadState, env: Record<string, string>, cache: Ma
 }
 
 function extendsTree(s: LoadState, tree: Record<string, unknown>, file: string, workingDir: string, env: Record<string, string>): Record<string, unknown> {
-  return applyExtends(tree, { file, workingDir, loadFile: loadReferencedFile(s, env, new Map()) }) as Record<string, unknown>;
+  return applyExtends(tree, { file, workingDir, loadFile: loadReferencedFile(s, env, new Map()), resolveFile: s.resolveFile, isRemote: (ref) => (s.opts.resourceLoaders ?? []).some((l) => l.accept(ref)) }) as Record<string, unknown>;
 }
 
 /** An included project: its own files and project directory; `o.env` already has its env files. */
@@ -239,7 +245,7 @@ function loadIncluded(s: LoadState) {
       let tree = parseYaml(text, path);
       if (!isMap(tree)) throw new UserError('E_COMPOSE_EMPTY', 'empty compose file');
       if (!s.opts.skip?.interpolate) tree = interpolateWith(s, tree, env);
-      tree = applyInclude(tree, { file: path, workingDir: o.projectDirectory, env, loadProject: loadIncluded(s), chain: o.chain });
+      tree = applyInclude(tree, { file: path, workingDir: o.projectDirectory, env, loadProject: loadIncluded(s), chain: o.chain, resolveFile: s.resolveFile });
       if (!s.opts.skip?.extends) tree = extendsTree(s, tree as Record<string, unknown>, path, o.projectDirectory, env);
       // Paths of an included project belong to its directory; without path resolution they are
       // still rebased, relative to the including project's directory.
@@ -265,7 +271,12 @@ function resolveKeyOnlyEnvironment(tree: Record<string, unknown>, env: Record<st
 
 function stageInclude(s: LoadState, f: FileState): void {
   if (f.tree.include === undefined) return;
-  f.tree = applyInclude(f.tree, { file: f.path, workingDir: s.workingDir, env: s.env, loadProject: loadIncluded(s), chain: [] }) as Record<string, unknown>;
+  f.tree = applyInclude(f.tree, { file: f.path, workingDir: s.workingDir, env: s.env, loadProject: loadIncluded(s), chain: [], resolveFile: s.resolveFile }) as Record<string, unknown>;
+}
+
+async function stageResources(s: LoadState): Promise<void> {
+  const fetched = await prefetchResources(s.files.map((f) => ({ tree: f.tree, dir: s.workingDir })), s.opts.resourceLoaders ?? []);
+  s.resolveFile = resourceResolver(fetched);
 }
 
 function stageExtends(s: LoadState, f: FileState): void {

@@ -13,17 +13,13 @@ import { toComposeDocument } from '../../src/compose/document.js';
 import { loadModel, loadProject, type LoadOptions, type StageName } from '../../src/compose/load.js';
 import { diff, isEmpty } from './compare.js';
 import { requireCorpus } from './conformance-paths.js';
+import type { ResourceLoader } from '../../src/compose/resources.js';
 
 const corpus = requireCorpus();
 const loaderDir = path.join(corpus, 'loader');
 
 /** Kept tiny, each with its reason. */
-const EXCEPTIONS: Record<string, string> = {
-  TestLoadWithRemoteResources: 'remote resource loaders (git/oci `prefix:` references) are not supported yet',
-  TestLoadWithMissingResources: 'remote resource loaders are not supported yet',
-  TestLoadWithNestedResources: 'remote resource loaders are not supported yet',
-  TestLoadWithResourcesCycle: 'remote resource loaders are not supported yet',
-};
+const EXCEPTIONS: Record<string, string> = {};
 
 interface Part { text?: string; repeat?: Part[]; var?: string; count?: number }
 interface Case {
@@ -33,7 +29,7 @@ interface Case {
   configFiles: Array<{ path?: string; filename?: string; content?: string; generate?: Part[] }>;
   environment?: Record<string, string>;
   options?: Record<string, unknown>;
-  resourceLoaders?: unknown[];
+  resourceLoaders?: Array<{ prefix: string; root: string }>;
   expect: {
     error?: boolean; errorAllowed?: boolean; errorMessage?: string; errorContains?: string; errorStartsWith?: string; errorKind?: string;
     serviceCount?: number; projectName?: string; projectEnvironment?: Record<string, string>; model?: unknown;
@@ -66,6 +62,11 @@ function at(doc: unknown, p: Array<string | number>): { found: boolean; value: u
   return { found: true, value: node };
 }
 
+/** compose-go's test loader: `<prefix>:<p>` is the local file <root>/<p>. */
+function prefixLoader(prefix: string, root: string): ResourceLoader {
+  return { accept: (ref) => ref.startsWith(`${prefix}:`), load: async (ref) => path.join(root, ref.slice(prefix.length + 1)) };
+}
+
 function optionsFor(c: Case, base: string): { opts: LoadOptions; workdir: string } {
   const o = c.options ?? {};
   const workdir = c.workingDir === null || c.workingDir === undefined ? base : path.resolve(base, c.workingDir);
@@ -89,6 +90,7 @@ function optionsFor(c: Case, base: string): { opts: LoadOptions; workdir: string
       cwd: workdir, workingDir: workdir, configFiles, environment, skip,
       projectName: o.projectName as string | undefined, discardEnvFiles: o.discardEnvFiles === true,
       maxNodeVisits: o.maxNodeVisits as number | undefined,
+      resourceLoaders: (c.resourceLoaders ?? []).map((l) => prefixLoader(l.prefix, path.resolve(workdir, l.root))),
     },
   };
 }

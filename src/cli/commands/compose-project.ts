@@ -9,11 +9,12 @@ import { createRenderer, progressMode } from '../../progress/choose.js';
 import type { Renderer } from '../../progress/events.js';
 import type { LabelContext } from '../../reconcile/labels.js';
 import { productVersion } from '../../version.js';
+import { remoteLoaders } from '../remote/index.js';
 
 export function loadComposeProject(ctx: CommandContext, services: string[] = []): Promise<Project> {
   return loadProject({
     cwd: ctx.cwd, files: ctx.global.files, projectDirectory: ctx.global.projectDirectory, osEnv: ctx.env,
-    envFiles: ctx.global.envFiles, projectName: ctx.global.projectName, profiles: ctx.global.profiles, services,
+    envFiles: ctx.global.envFiles, projectName: ctx.global.projectName, profiles: ctx.global.profiles, services, resourceLoaders: remoteLoaders(ctx.env),
   });
 }
 

@@ -11,6 +11,7 @@ import { toComposeDocument } from '../../compose/document.js';
 import { serviceHash } from '../../compose/hash.js';
 import { collectVariables, loadProject, type LoadOptions, type StageName } from '../../compose/load.js';
 import type { Project } from '../../compose/types.js';
+import { remoteLoaders } from '../remote/index.js';
 
 const FACETS = ['services', 'volumes', 'networks', 'images', 'profiles', 'variables', 'environment', 'hash'] as const;
 
@@ -26,7 +27,7 @@ function loadOptions(ctx: CommandContext): LoadOptions {
   return {
     cwd: ctx.cwd, files: ctx.global.files, projectDirectory: ctx.global.projectDirectory, osEnv: ctx.env,
     envFiles: ctx.global.envFiles, projectName: ctx.global.projectName, profiles: ctx.global.profiles,
-    services: ctx.args, skip, stdin: () => readStdin(),
+    services: ctx.args, skip, stdin: () => readStdin(), resourceLoaders: remoteLoaders(ctx.env),
   };
 }
 
