@@ -104,6 +104,8 @@ async function main() {
       image: { layers: img.layers.length, compressedBytes: bytes, cached: img.cached },
       runs,
       loadavgAtStart: loadStart,
+      // The ratio moves with the machine's load (curl|tar runs 8+ processes, the pull one): read it with these.
+      loadavgAtEnd: fs.readFileSync('/proc/loadavg', 'utf8').trim(),
       coldPull: { seconds: cold, medianSeconds: coldS, mbPerSecond: bytes / 1e6 / coldS, cpuSeconds: coldCpu, medianCpuSeconds: median(coldCpu), how: 'tscompose image pull -q (CLI, fresh root): download, sha256, gunzip, diff-id sha256, unpack' },
       curlTarLimit: { seconds: curl, medianSeconds: curlS, mbPerSecond: bytes / 1e6 / curlS, cpuSeconds: curlCpu, medianCpuSeconds: median(curlCpu), how: 'curl -s blob | tar -xz, all layers in parallel, no verification' },
       ratioToLimit: curlS / coldS,

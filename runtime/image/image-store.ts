@@ -11,6 +11,7 @@ import { withFileLock } from './store-lock.js';
 import { digestHex } from './content-store.js';
 import { parseReference, formatReference, repositoryName, isImageId } from './reference.js';
 import type { Platform } from './platform.js';
+import { collectContainerUse, planImageUse } from './in-use.js';
 
 export interface LayerRecord {
   digest: string;
@@ -40,6 +41,8 @@ export interface ImageRecord {
   storedAt: string;
   /** sum of layer blob sizes */
   size: number;
+  /** when a registry pull last resolved this image (pull_policy daily/weekly/every_…); absent if never pulled */
+  lastPulled?: string;
 }
 
 function recordPath(id: string): string {
@@ -117,7 +120,7 @@ export async function saveImageLocked(rec: ImageRecord): Promise<ImageRecord> {
   const all = await listImages();
   const old = all.find((r) => r.id === rec.id);
   const merged: ImageRecord = old
-    ? { ...rec, repoTags: [...new Set([...old.repoTags, ...rec.repoTags])], repoDigests: [...new Set([...old.repoDigests, ...rec.repoDigests])] }
+    ? { ...rec, repoTags: [...new Set([...old.repoTags, ...rec.repoTags])], repoDigests: [...new Set([...old.repoDigests, ...rec.repoDigests])], ...(rec.lastPulled ?? old.lastPulled ? { lastPulled: rec.lastPulled ?? old.lastPulled } : {}) }
     : rec;
   for (const other of all) {
     if (other.id === rec.id) continue;
@@ -152,7 +155,7 @@ export interface RemoveResult {
  * Docker's `image rm`: a name untags; the record goes when no tag is left (or when removed by id, which needs
  * force if the image still has several tags). Blobs and snapshots are left for prune.
  */
-export async function removeImage(nameOrId: string, opts: { force?: boolean; inUse?: (id: string) => boolean } = {}): Promise<RemoveResult> {
+export async function removeImage(nameOrId: string, opts: { force?: boolean; usedBy?: (rec: ImageRecord) => string[] } = {}): Promise<RemoveResult> {
   return withImageStoreLock(async () => {
     const rec = await requireImage(nameOrId);
     const byName = !isImageId(nameOrId) && !rec.id.includes(nameOrId) && !(/^[a-f0-9]{12,63}$/.test(nameOrId));
@@ -174,12 +177,18 @@ export async function removeImage(nameOrId: string, opts: { force?: boolean; inU
       await writeRecord({ ...rec, repoTags: left });
       return { untagged };
     }
-    if (opts.inUse?.(rec.id) && !opts.force) {
-      throw new RuntimeError('E_IMAGE_IN_USE', `image "${nameOrId}": in use by a container`, { hint: 'remove the container first, or use --force' });
+    const users = opts.force ? [] : (opts.usedBy ?? containersUsing)(rec);
+    if (users.length > 0) {
+      throw new RuntimeError('E_IMAGE_IN_USE', `image "${nameOrId}": in use by container ${users.map((u) => `"${u}"`).join(', ')}`, { hint: 'remove the container first, or use --force' });
     }
     await fs.rm(recordPath(rec.id), { force: true });
     return { untagged: [...untagged, ...rec.repoDigests], deleted: rec.id };
   });
+}
+
+/** The names of the containers (running or not) made from this image. */
+function containersUsing(rec: ImageRecord): string[] {
+  return planImageUse(collectContainerUse(), [rec], rec.layers.map((l) => l.chainId)).images.get(rec.id) ?? [];
 }
 
 /** Deletes a record outright (prune). Caller holds the lock. */

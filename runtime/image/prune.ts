@@ -9,11 +9,12 @@ import { paths } from '../store/paths.js';
 import { listBlobs, removeBlob } from './content-store.js';
 import { deleteImageRecordLocked, listImages, withImageStoreLock, type ImageRecord } from './image-store.js';
 import { listSnapshots, removeSnapshot, removeStaleUnpacks } from '../snapshot/snapshot-store.js';
+import { collectContainerUse, planImageUse } from './in-use.js';
 
 export interface PruneOptions {
   /** also remove tagged images no container uses */
   all?: boolean;
-  /** image ids used by containers (never pruned) */
+  /** more image ids to keep (containers' images are found and kept anyway) */
   inUse?: ReadonlySet<string>;
 }
 
@@ -51,7 +52,9 @@ async function lockHeld(name: string): Promise<boolean> {
 export async function pruneImages(o: PruneOptions = {}): Promise<PruneResult> {
   return withImageStoreLock(async () => {
     const records = await listImages();
-    const gone = planImagePrune(records, o);
+    // Containers (running or not) keep their image and every snapshot they mount.
+    const use = planImageUse(collectContainerUse(), records, await listSnapshots());
+    const gone = planImagePrune(records, { ...o, inUse: new Set([...(o.inUse ?? []), ...use.images.keys()]) });
     for (const r of gone) await deleteImageRecordLocked(r.id);
     const keep = records.filter((r) => !gone.includes(r));
     const refs = collectReferences(keep);
@@ -64,7 +67,7 @@ export async function pruneImages(o: PruneOptions = {}): Promise<PruneResult> {
     }
     let deletedSnapshots = 0;
     for (const c of await listSnapshots()) {
-      if (refs.chains.has(c) || (await lockHeld(`snap-${c.slice(7)}.lock`))) continue;
+      if (refs.chains.has(c) || use.chains.has(c) || (await lockHeld(`snap-${c.slice(7)}.lock`))) continue;
       await removeSnapshot(c);
       deletedSnapshots++;
     }

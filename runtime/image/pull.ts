@@ -120,6 +120,7 @@ export async function pullImage(input: string, opts: PullOptions = {}): Promise<
     platform: normalisePlatform({ os: cfg.os || platform.os, architecture: cfg.architecture || platform.architecture, ...(cfg.variant ? { variant: cfg.variant } : {}) }),
     created: cfg.created ?? '',
     storedAt: new Date().toISOString(),
+    lastPulled: new Date().toISOString(),
     size: layers.reduce((s, l) => s + l.size, 0),
   };
   return { record: await saveImage(record), downloaded };
