@@ -21,8 +21,16 @@
         "native/shim/main.c", "native/shim/json.c", "native/shim/config.c", "native/shim/caps.c",
         "native/shim/seccomp.c", "native/shim/cgroup.c", "native/shim/namespaces.c", "native/shim/mounts.c",
         "native/shim/process.c", "native/shim/init.c", "native/shim/io.c", "native/shim/state.c",
-        "native/shim/monitor.c", "native/shim/ctl.c", "native/shim/health.c", "native/shim/exec.c"
+        "native/shim/monitor.c", "native/shim/ctl.c", "native/shim/health.c", "native/shim/exec.c",
+        "native/shim/runc.c"
       ],
+      "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "ldflags": ["-static"]
+    },
+    {
+      "target_name": "tscompose-dns",
+      "type": "executable",
+      "sources": ["native/dns/main.c", "native/dns/table.c", "native/dns/packet.c"],
       "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "ldflags": ["-static"]
     }

@@ -25,13 +25,24 @@ function runcBundle(): string {
   return b.dir;
 }
 
+/** `runtime: runc` as tscompose runs it: the shim monitors, runc creates (cgroupsPath where the shim looks). */
+function shimRuncBundle(): Bundle {
+  const b = makeBundle(root, rootfs, { args: ['true'], shim: { runtime: 'runc', runcPath: spawnSync('sh', ['-c', 'command -v runc'], { encoding: 'utf8' }).stdout.trim() } });
+  const cfg = JSON.parse(fs.readFileSync(path.join(b.dir, 'config.json'), 'utf8'));
+  cfg.linux.cgroupsPath = `/tscompose/${b.id}`;
+  fs.writeFileSync(path.join(b.dir, 'config.json'), JSON.stringify(cfg));
+  return b;
+}
+
 const shimBundles: Bundle[] = [];
 const runcDirs: string[] = [];
+const shimRuncBundles: Bundle[] = [];
 for (let i = 0; i < N + 1; i++) {
   shimBundles.push(makeBundle(root, rootfs, { args: ['true'] }));
   if (haveRunc) runcDirs.push(runcBundle());
+  if (haveRunc) shimRuncBundles.push(shimRuncBundle());
 }
-let si = 0, ri = 0;
+let si = 0, ri = 0, sri = 0;
 const cases = [
   {
     name: 'shim run true (create+start+wait)',
@@ -48,6 +59,14 @@ if (haveRunc) {
     run: () => {
       const dir = runcDirs[ri++]!;
       mustRun('runc', ['run', '--bundle', dir, `bench-${path.basename(dir).slice(0, 12)}`]);
+    },
+  });
+  cases.push({
+    name: 'shim with runtime runc run true (create+start+wait)',
+    run: () => {
+      const b = shimRuncBundles[sri++]!;
+      mustRun(shimBin, ['run', b.dir]);
+      mustRun(shimBin, ['wait', b.dir]);
     },
   });
 }

@@ -260,14 +260,19 @@ static int load_shim(const struct jv *sj, struct spec *sp, char *err, size_t err
   sp->init = json_bool(sj, "init", false);
   const char *rt = json_str(sj, "runtime");
   sp->use_runc = rt && !strcmp(rt, "runc");
-  /* refused rather than silently run by the shim itself: the user asked for runc's behaviour */
-  if (sp->use_runc) { errf(err, errlen, "shim.json: runtime \"runc\" is not implemented by this shim yet"); return -1; }
-  if (rt && strcmp(rt, "shim") && !sp->use_runc) { errf(err, errlen, "shim.json: unknown runtime %s", rt); return -1; }
+  if (rt && strcmp(rt, "shim") && !sp->use_runc) { errf(err, errlen, "shim.json: unknown runtime %s (known: shim, runc)", rt); return -1; }
+  sp->runc_path = dupstr(json_str(sj, "runcPath"));
+  if (!sp->runc_path) sp->runc_path = strdup("/usr/sbin/runc");
+  if (sp->use_runc && sp->runc_path[0] != '/') { errf(err, errlen, "shim.json: runcPath must be an absolute path"); return -1; }
+  /* under runc the shim's init cannot be forked inside: the TS side puts `<shim> init --` (bind-mounted as
+   * /sbin/docker-init) into config.json instead, as docker does with docker-init */
+  if (sp->use_runc && sp->init) { errf(err, errlen, "shim.json: init with runtime runc goes into config.json (/sbin/docker-init init -- ...), not shim.json"); return -1; }
   return 0;
 }
 
 int spec_load(const char *bundle, struct spec *sp, char *err, size_t errlen) {
   memset(sp, 0, sizeof *sp);
+  sp->keep_netns = -1;
   sp->bundle = realpath(bundle, NULL);
   if (!sp->bundle) { errf(err, errlen, "bundle %s: %m", bundle); return -1; }
   char *cp = bundle_path(sp, "config.json"), *shp = bundle_path(sp, "shim.json");

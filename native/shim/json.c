@@ -248,3 +248,45 @@ void json_free(struct jv *v) {
   for (int i = 0; i < v->len; i++) { json_free(v->items[i]); if (v->keys) free(v->keys[i]); }
   free(v->items); free(v->keys); free(v->s); free(v);
 }
+
+/* ---- writing (runtime runc rewrites a copy of config.json for restarts) ---- */
+struct jv *json_new_str(const char *s) {
+  struct jv *v = jnew(J_STR);
+  if (v) v->s = strdup(s);
+  return v;
+}
+
+int json_set(struct jv *obj, const char *key, struct jv *val) {
+  if (!obj || obj->t != J_OBJ) return -1;
+  for (int i = 0; i < obj->len; i++) {
+    if (strcmp(obj->keys[i], key)) continue;
+    json_free(obj->items[i]);
+    obj->items[i] = val;
+    return 0;
+  }
+  return push(obj, strdup(key), val);
+}
+
+void json_dump(struct sbuf *b, const struct jv *v) {
+  switch (v->t) {
+    case J_NULL: sb_put(b, "null", 4); break;
+    case J_BOOL: v->b ? sb_put(b, "true", 4) : sb_put(b, "false", 5); break;
+    case J_NUM:
+      /* integers (every number config.json holds) exactly; anything else round-trips through %.17g */
+      if (v->n > -9e18 && v->n < 9e18 && v->n == (double)(long long)v->n) sb_printf(b, "%lld", (long long)v->n);
+      else sb_printf(b, "%.17g", v->n);
+      break;
+    case J_STR: sb_json_str(b, v->s, strlen(v->s)); break;
+    case J_ARR: case J_OBJ: {
+      bool obj = v->t == J_OBJ;
+      sb_put(b, obj ? "{" : "[", 1);
+      for (int i = 0; i < v->len; i++) {
+        if (i) sb_put(b, ",", 1);
+        if (obj) { sb_json_str(b, v->keys[i], strlen(v->keys[i])); sb_put(b, ":", 1); }
+        json_dump(b, v->items[i]);
+      }
+      sb_put(b, obj ? "}" : "]", 1);
+      break;
+    }
+  }
+}

@@ -130,6 +130,8 @@ static int cmd_cleanup(const char *bundle) {
   }
   struct cgroups *cg = cg_open(&sp);
   cg_kill_all(cg);
+  /* runc's own record and the cgroups it made in every hierarchy (more than the shim's list) */
+  if (sp.use_runc) runc_delete_stale(&sp);
   cg_destroy(cg);
   char *sock = bundle_path(&sp, "ctl.sock");
   unlink(sock);
@@ -167,10 +169,27 @@ static int cmd_wait(const char *bundle) {
   return 0;
 }
 
+/* init -- cmd args...: the `init: true` pid 1 for runtime runc, where this (static) binary is bind-mounted
+ * read-only into the container as /sbin/docker-init, as docker does with docker-init. */
+extern char **environ;
+static int cmd_init(int argc, char **argv) {
+  int i = 2;
+  if (i < argc && !strcmp(argv[i], "--")) i++;
+  if (i >= argc) { fprintf(stderr, "usage: tscompose-shim init -- cmd [args...]\n"); return 2; }
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd)) strcpy(cwd, "/");
+  char *path = proc_resolve(argv[i], environ, cwd);
+  if (!path) { fprintf(stderr, "init: exec: \"%s\": executable file not found in $PATH\n", argv[i]); return 127; }
+  /* exec failures of the command are reported on stderr: the container's log */
+  int report = fcntl(2, F_DUPFD_CLOEXEC, 3);
+  return init_main(path, argv + i, environ, report);
+}
+
 static int usage(void) {
   fprintf(stderr, "usage: tscompose-shim create|start|run|cleanup BUNDLE\n"
                   "       tscompose-shim stop BUNDLE [timeoutMs] | kill BUNDLE [signal] | pause|resume|wait BUNDLE\n"
                   "       tscompose-shim exec BUNDLE [-t] [-i] [-e K=V]... [-u uid[:gid]] [-w dir] [--privileged] -- cmd...\n"
+                  "       tscompose-shim init -- cmd...   (pid 1 of an `init: true` container under runc)\n"
                   "       tscompose-shim --version | --syscalls\n");
   return 2;
 }
@@ -181,6 +200,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "--version")) { printf("tscompose-shim %s\n", SHIM_VERSION); return 0; }
   if (!strcmp(cmd, "--syscalls")) { seccomp_list(); return 0; }
   if (!strcmp(cmd, "exec")) return exec_main(argc, argv);
+  if (!strcmp(cmd, "init")) return cmd_init(argc, argv);
   if (argc < 3) return usage();
   const char *b = argv[2];
   char line[128];

@@ -26,8 +26,18 @@ void mon_write_state(struct mon *m) {
   state_write(m->sp, &m->st);
 }
 
+/* After the first run's process exists: hold its own network namespace (not a joined or the host's) so a
+ * restart comes back into it with the interfaces tscompose attached; the shim's exit lets it go. */
+void mon_keep_netns(struct mon *m, pid_t pid) {
+  if (m->sp->keep_netns >= 0 || !(ns_clone_flags(m->sp) & CLONE_NEWNET)) return;
+  char p[64];
+  snprintf(p, sizeof p, "/proc/%d/ns/net", (int)pid);
+  m->sp->keep_netns = open(p, O_RDONLY | O_CLOEXEC);
+}
+
 /* Creates the container process, waits until it reports ready ('R') or an error. */
 static int spawn(struct mon *m, char *err, size_t errlen) {
+  if (m->sp->use_runc) return runc_spawn(m, err, errlen);
   int sync[2], rep[2], out[2] = {-1, -1}, errp[2] = {-1, -1}, tty[2] = {-1, -1};
   if (pipe2(sync, O_CLOEXEC) || pipe2(rep, O_CLOEXEC)) { errf(err, errlen, "pipe: %m"); return -1; }
   if (!m->sp->terminal && (pipe2(out, O_CLOEXEC) || pipe2(errp, O_CLOEXEC))) { errf(err, errlen, "pipe: %m"); return -1; }
@@ -88,6 +98,7 @@ static int spawn(struct mon *m, char *err, size_t errlen) {
   }
   buf[n] = '\0';
   if (n >= 1 && buf[0] == 'R') {
+    mon_keep_netns(m, pid);
     m->pid_start = proc_start_time(pid);
     m->st.pid = pid;
     m->st.pid_start = m->pid_start;
@@ -109,14 +120,24 @@ void mon_close_io(struct mon *m) {
 
 /* Releases the waiting process; returns once exec succeeded (report pipe EOF) or failed. */
 static int release(struct mon *m, char *err, size_t errlen) {
-  if (write_all(m->sync_w, "S", 1)) { errf(err, errlen, "start: the container process is gone"); return -1; }
-  char buf[600];
-  size_t n = 0;
-  ssize_t r;
-  while (n < sizeof buf - 1 && (r = read(m->report_r, buf + n, sizeof buf - 1 - n)) > 0) n += (size_t)r;
-  buf[n] = '\0';
-  close(m->report_r); m->report_r = -1;
-  if (n) { errf(err, errlen, "%s", buf); return -1; }
+  if (m->sp->use_runc) {
+    if (runc_start(m, err, errlen)) {
+      /* a container runc could not start is not left waiting: it is gone with its runc state */
+      if (m->child) { kill(m->child, SIGKILL); waitpid(m->child, NULL, 0); m->child = 0; }
+      mon_close_io(m);
+      runc_delete(m->sp);
+      return -1;
+    }
+  } else {
+    if (write_all(m->sync_w, "S", 1)) { errf(err, errlen, "start: the container process is gone"); return -1; }
+    char buf[600];
+    size_t n = 0;
+    ssize_t r;
+    while (n < sizeof buf - 1 && (r = read(m->report_r, buf + n, sizeof buf - 1 - n)) > 0) n += (size_t)r;
+    buf[n] = '\0';
+    close(m->report_r); m->report_r = -1;
+    if (n) { errf(err, errlen, "%s", buf); return -1; }
+  }
   m->run_started_ms = mono_ms();
   m->st.status = "running";
   m->st.pid = m->child;
@@ -185,6 +206,8 @@ static void on_exit_status(struct mon *m, int status) {
   else { m->st.signal = WTERMSIG(status); m->st.exit_code = 128 + m->st.signal; }
   m->st.oom = cg_oom_kills(m->cg) > m->oom_before;
   if (m->st.oom) m->st.exit_code = 137;
+  /* runc's record and cgroups of this run go now: a restart is a fresh `runc create` */
+  if (m->sp->use_runc) runc_delete(m->sp);
   now_rfc3339(m->st.finished_at, sizeof m->st.finished_at);
   m->kill_at = 0;
   if (should_restart(m)) {
@@ -288,6 +311,7 @@ static void mon_finish(struct mon *m) {
   log_close(m->lw);
   unlink("ctl.sock");
   cg_kill_all(m->cg);
+  if (m->sp->use_runc) runc_delete_stale(m->sp);
   cg_destroy(m->cg);
 }
 
@@ -309,8 +333,14 @@ int monitor_run(struct spec *sp, int report_fd, bool autostart) {
   sigaddset(&mask, SIGCHLD);
   sigprocmask(SIG_BLOCK, &mask, NULL);
   if (chdir(sp->bundle)) { errf(err, sizeof err, "chdir %s: %m", sp->bundle); goto fail_early; }
-  if (!(m->cg = cg_create(sp, err, sizeof err))) goto fail_early;
-  if (cg_apply(m->cg, sp, err, sizeof err)) goto fail;
+  if (sp->use_runc) {
+    /* runc makes and limits the cgroups (same cgroupsPath); the shim only reads and empties them */
+    m->cg = cg_open(sp);
+    if (runc_prepare(sp, err, sizeof err)) goto fail;
+  } else {
+    if (!(m->cg = cg_create(sp, err, sizeof err))) goto fail_early;
+    if (cg_apply(m->cg, sp, err, sizeof err)) goto fail;
+  }
   if ((m->ctl_fd = ctl_listen(sp, err, sizeof err)) < 0) goto fail;
   if (sp->log_path && !(m->lw = log_open(sp, err, sizeof err))) goto fail;
   if (spawn(m, err, sizeof err)) goto fail;

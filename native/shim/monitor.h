@@ -34,6 +34,10 @@ void mon_tty_broadcast(struct mon *m, const char *buf, size_t n, const char *str
 void mon_tty_drop_clients(struct mon *m);
 void mon_attach_input(struct mon *m, int k);
 
+void mon_keep_netns(struct mon *m, pid_t pid);
+int runc_spawn(struct mon *m, char *err, size_t errlen);
+int runc_start(struct mon *m, char *err, size_t errlen);
+
 void health_schedule_first(struct mon *m);
 void health_timers(struct mon *m, int64_t now);
 void health_read(struct mon *m);

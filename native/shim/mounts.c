@@ -128,7 +128,7 @@ out:
   return rc;
 }
 
-static int mount_rootfs(const struct spec *sp, char *err, size_t errlen) {
+int mounts_rootfs(const struct spec *sp, char *err, size_t errlen) {
   if (mkdir_p(sp->root, 0755)) { errf(err, errlen, "rootfs %s: %m", sp->root); return -1; }
   if (!sp->upper) {
     if (mount(sp->lower[0], sp->root, NULL, MS_BIND | MS_REC, NULL)) { errf(err, errlen, "rootfs: bind %s: %m", sp->lower[0]); return -1; }
@@ -193,7 +193,7 @@ static int make_devices(const struct spec *sp, char *err, size_t errlen) {
 
 int mounts_setup(const struct spec *sp, char *err, size_t errlen) {
   if (mount(NULL, "/", NULL, sp->rootprop, NULL)) { errf(err, errlen, "set root propagation: %m"); return -1; }
-  if (mount_rootfs(sp, err, errlen)) return -1;
+  if (mounts_rootfs(sp, err, errlen)) return -1;
   bool dev_mounted = false;
   for (int i = 0; i < sp->nmounts; i++) {
     if (mount_one(sp, &sp->mounts[i], err, errlen)) return -1;

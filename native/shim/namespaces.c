@@ -13,6 +13,8 @@ int ns_clone_flags(const struct spec *sp) {
   int flags = 0;
   for (int i = 0; i < sp->nns; i++)
     if (!sp->ns[i].path || !sp->ns[i].path[0]) flags |= sp->ns[i].flag;
+  /* a restart re-enters the namespace the first run created (see spec.h keep_netns) */
+  if (sp->keep_netns >= 0) flags &= ~CLONE_NEWNET;
   return flags;
 }
 

@@ -120,6 +120,7 @@ int child_main(const struct spec *sp, struct cgroups *cg, int sync_fd, int repor
   int flags = ns_clone_flags(sp);
   if ((flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP)) { errf(err, sizeof err, "unshare the cgroup namespace: %m"); fail(report, err); }
   if (ns_join_paths(sp, 0, CLONE_NEWPID, err, sizeof err)) fail(report, err);
+  if (sp->keep_netns >= 0 && setns(sp->keep_netns, CLONE_NEWNET)) { errf(err, sizeof err, "re-enter the container's network namespace: %m"); fail(report, err); }
   if (flags & CLONE_NEWUTS) {
     if (sp->hostname && sethostname(sp->hostname, strlen(sp->hostname))) { errf(err, sizeof err, "set hostname %s: %m", sp->hostname); fail(report, err); }
     if (sp->domainname && setdomainname(sp->domainname, strlen(sp->domainname))) { errf(err, sizeof err, "set domainname: %m"); fail(report, err); }

@@ -32,6 +32,9 @@ struct sbuf { char *p; size_t len, cap; };
 void sb_put(struct sbuf *b, const char *s, size_t n);
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_json_str(struct sbuf *b, const char *s, size_t n);
+void json_dump(struct sbuf *b, const struct jv *v);                /* compact JSON text */
+int json_set(struct jv *obj, const char *key, struct jv *val);   /* add or replace a key */
+struct jv *json_new_str(const char *s);
 
 /* ---- config.c: the parsed bundle ---- */
 struct mnt { char *dest, *type, *source; char **opts; int nopts; };
@@ -75,6 +78,10 @@ struct spec {
   int stop_signal;
   bool init;
   bool use_runc;
+  char *runc_path;     /* shim.json runcPath: the runc binary (runtime "runc") */
+  /* monitor: the container's own network namespace, held open across restarts so its interfaces (the veths
+   * tscompose attached) survive them, as docker keeps a container's sandbox; -1 before the first run */
+  int keep_netns;
 };
 enum { RESTART_NO, RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_UNLESS_STOPPED };
 struct health {
@@ -117,6 +124,7 @@ int ns_join_pid(pid_t pid, bool with_pidns, char *err, size_t errlen); /* exec: 
 /* ---- mounts.c ---- */
 int mounts_setup(const struct spec *sp, char *err, size_t errlen);  /* in the child, through pivot_root */
 int mounts_finish(const struct spec *sp, char *err, size_t errlen); /* masked/ro paths, ro root (after sysctl) */
+int mounts_rootfs(const struct spec *sp, char *err, size_t errlen);  /* overlay (or bind) on root.path */
 
 /* ---- process.c: the container's init path (child side of clone) ---- */
 int proc_prepare_identity(const struct spec *sp, uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
@@ -154,6 +162,10 @@ int monitor_run(struct spec *sp, int report_fd, bool autostart);
 int ctl_listen(const struct spec *sp, char *err, size_t errlen);
 int ctl_request(const char *bundle, const char *line, char *reply, size_t replylen, int timeout_ms);
 int exec_main(int argc, char **argv);
+/* runc.c: runtime "runc" (runc_spawn/runc_start take the monitor: see monitor.h) */
+int runc_prepare(const struct spec *sp, char *err, size_t errlen);
+void runc_delete(const struct spec *sp);
+void runc_delete_stale(const struct spec *sp);
 int init_main(char *path, char **argv, char **envp, int report); /* `init: true`: pid 1 loop, never returns */
 
 /* helpers shared across files (main.c) */

@@ -11,7 +11,8 @@ import { connectCtl, ctlRequest } from './shim-client.js';
 export function attachContainer(ref: string, timeoutMs = 10_000): Promise<net.Socket> {
   const c = openContainer(ref, 'attach to');
   const ctx = `attach to container "${c.meta.name}"`;
-  if (c.status !== 'running') return Promise.reject(new RuntimeError('E_CONTAINER_NOT_RUNNING', `${ctx}: the container is ${c.status}`));
+  // a created container has its terminal already: attaching before the start (as `run` does) misses no output
+  if (c.status !== 'running' && c.status !== 'created') return Promise.reject(new RuntimeError('E_CONTAINER_NOT_RUNNING', `${ctx}: the container is ${c.status}`));
   return new Promise((resolve, reject) => {
     const conn = connectCtl(c.bundle.ctl);
     let head = Buffer.alloc(0);

@@ -3,10 +3,13 @@
  * cannot unmount its overlay), its cgroup dirs (after killing any process still in them), then the bundle
  * itself with upper/work dirs and logs. Safe to run twice; used by remove and by a failed create.
  */
-import { readFileSync, rmSync, rmdirSync, existsSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, rmdirSync, existsSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { loadAddon } from '../sys/native.js';
 import type { BundlePaths } from './bundle.js';
 import { allCgroupDirs, cgroupVersion } from './cgroup-paths.js';
+import { execShim } from './shim-client.js';
 
 const MNT_DETACH = 2;
 
@@ -63,8 +66,42 @@ async function execRemoveCgroups(id: string): Promise<void> {
   }
 }
 
+/**
+ * runtime runc: runc made cgroups in every hierarchy (more than the shim's list) and keeps a record in B/runc;
+ * the shim's `cleanup` runs `runc delete --force` for them. It refuses while the shim lives (then the shim
+ * itself deletes them when it exits), so a failure here is not an error.
+ */
+async function execRuncCleanup(b: BundlePaths, id: string): Promise<void> {
+  if (!existsSync(`${b.dir}/runc/${id}`)) return; // runc holds nothing for it (or it never was a runc container)
+  await execShim(['cleanup', b.dir], { timeoutMs: 30_000 }).catch(() => undefined);
+}
+
 export async function execCleanupContainer(b: BundlePaths, id: string): Promise<void> {
+  await execReleaseContainer(b, id);
+  rmSync(b.dir, { recursive: true, force: true });
+}
+
+/** Everything but the bundle's files: runc's state, leftover mounts, cgroups. */
+export async function execReleaseContainer(b: BundlePaths, id: string): Promise<void> {
+  await execRuncCleanup(b, id);
   execUnmounts(b.dir);
   await execRemoveCgroups(id);
-  rmSync(b.dir, { recursive: true, force: true });
+}
+
+/**
+ * Takes the bundle out of the containers dir in one rename (its name is free from that moment: lookups skip
+ * dot-names), then deletes the files. The rename is what other processes see, so removals need no names lock
+ * and delete their files in parallel. Falls back to deleting in place if the rename fails.
+ */
+export async function execRetireBundle(b: BundlePaths, id: string): Promise<void> {
+  const grave = path.join(path.dirname(b.dir), `.removed-${id}-${process.pid}`);
+  try {
+    renameSync(b.dir, grave);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    rmSync(b.dir, { recursive: true, force: true });
+    return;
+  }
+  // async: the deletes of parallel removals go to libuv's threads instead of blocking the event loop
+  await rm(grave, { recursive: true, force: true });
 }

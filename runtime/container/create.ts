@@ -10,7 +10,7 @@ import { writeJsonAtomic } from '../store/atomic.js';
 import type { ContainerSpec, NamespaceMode } from '../types.js';
 import { bundlePaths, ID_PATTERN, type BundlePaths } from './bundle.js';
 import { execCleanupContainer } from './cleanup.js';
-import { collectOciFacts } from './facts.js';
+import { collectOciFacts, collectRuncPath } from './facts.js';
 import { collectMetas, findContainer, writeMeta, type ContainerMeta } from './meta.js';
 import { buildOciConfig, type OciFacts } from './oci-spec.js';
 import { buildShimOptions } from './shim-options.js';
@@ -50,7 +50,9 @@ export async function createContainer(spec: ContainerSpec, opts: CreateOptions =
   if (!NAME_PATTERN.test(spec.name)) throw new RuntimeError('E_CONTAINER_NAME', `${ctx}: invalid name (allowed: [a-zA-Z0-9][a-zA-Z0-9_.-]*)`);
   const p = paths();
   const b = bundlePaths(p.containers, spec.id);
-  return withLock(p.locks, NAMES_LOCK, async () => {
+  // The names lock covers only the clash check and the record (meta.json reserves the name); the shim runs
+  // outside it, so `up` creates containers in parallel instead of one shim at a time.
+  const meta = await withLock(p.locks, NAMES_LOCK, async () => {
     const clash = collectMetas(p.containers).find((c) => c.meta.name === spec.name || c.meta.id === spec.id);
     if (clash) {
       throw new RuntimeError('E_CONTAINER_CONFLICT', `${ctx}: the name is already in use by container ${clash.meta.id.slice(0, 12)}`, { hint: 'remove that container or choose another name' });
@@ -64,7 +66,7 @@ export async function createContainer(spec: ContainerSpec, opts: CreateOptions =
       join.pid = resolveJoin(spec.pid, 'pid');
       join.ipc = resolveJoin(spec.ipc, 'ipc');
       config = buildOciConfig(spec, collectOciFacts(spec, b, join));
-      shim = buildShimOptions(spec, b);
+      shim = buildShimOptions(spec, b, spec.runtime === 'runc' ? { runcPath: collectRuncPath() } : {});
     } catch (e) {
       if (e instanceof RuntimeError && e.message.startsWith(ctx)) throw e;
       throw wrapError(ctx, e);
@@ -80,14 +82,19 @@ export async function createContainer(spec: ContainerSpec, opts: CreateOptions =
       // not durable: a bundle half-written when the host crashed is garbage either way (remove cleans it)
       writeJsonAtomic(b.config, config, { mode: 0o600, durable: false });
       writeJsonAtomic(b.shim, shim, { mode: 0o600, durable: false });
-      const meta = writeMeta(b, spec, new Date());
-      await execShimChecked(opts.start ? 'run' : 'create', b.dir);
-      return meta;
+      return writeMeta(b, spec, new Date());
     } catch (e) {
       await execCleanupContainer(b, spec.id).catch(() => { /* report the first failure, not the cleanup's */ });
       throw wrapError(ctx, e, 'E_CREATE');
     }
   });
+  try {
+    await execShimChecked(opts.start ? 'run' : 'create', b.dir);
+    return meta;
+  } catch (e) {
+    await execCleanupContainer(b, spec.id).catch(() => { /* report the first failure, not the cleanup's */ });
+    throw wrapError(ctx, e, 'E_CREATE');
+  }
 }
 
 /** create + start in one shim invocation (the fast path used by `up`). */

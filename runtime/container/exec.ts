@@ -4,19 +4,24 @@
  * then a spawn whose stdio the caller chooses (inherit for the CLI, pipes for tests and health tooling).
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { RuntimeError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { RuntimeError, wrapError } from '../errors.js';
 import { shimPath } from '../sys/native.js';
 import { openContainer } from './lookup.js';
+import { resolveInRoot } from './path-safety.js';
+import { resolveUser } from './user.js';
 
 export interface ExecOptions {
   tty?: boolean;
   interactive?: boolean;
   env?: string[];
-  /** "uid[:gid]" (names are resolved by the shim against the container's files) */
+  /** "user[:group]", names or numbers (resolved against the container's /etc/passwd and /etc/group) */
   user?: string;
   workingDir?: string;
   privileged?: boolean;
   stdio?: StdioOptions;
+  /** its own session (exec -d: it outlives the CLI and the terminal's signals) */
+  detached?: boolean;
 }
 
 /** Pure: the shim's argv for an exec (PROTOCOL.md: `exec B [-t] [-i] [-e K=V]... [-u u:g] [-w dir] [--privileged] -- cmd...`). */
@@ -36,12 +41,25 @@ export function planExecArgs(bundleDir: string, cmd: string[], opts: ExecOptions
   return args;
 }
 
+/**
+ * The shim takes numbers only: a user given by name (or a uid whose group comes from passwd) is resolved
+ * here against the files the container sees now, as `docker exec -u` does.
+ */
+function execUser(root: string, user: string | undefined): string | undefined {
+  if (!user) return undefined;
+  const read = (f: string) => { try { return readFileSync(resolveInRoot(root, f), 'utf8'); } catch { return ''; } };
+  const u = resolveUser(user, undefined, read('/etc/passwd'), read('/etc/group'));
+  return `${u.uid}:${u.gid}`;
+}
+
 export function spawnExec(ref: string, cmd: string[], opts: ExecOptions = {}): ChildProcess {
   const c = openContainer(ref, 'exec');
   if (c.status !== 'running') throw new RuntimeError('E_CONTAINER_NOT_RUNNING', `exec in container "${c.meta.name}": the container is ${c.status}`);
   let args: string[];
-  try { args = planExecArgs(c.bundle.dir, cmd, opts); } catch (e) { throw (e as RuntimeError).withContext(`exec in container "${c.meta.name}"`); }
-  return spawn(shimPath(), args, { stdio: opts.stdio ?? ['pipe', 'pipe', 'pipe'] });
+  try {
+    args = planExecArgs(c.bundle.dir, cmd, { ...opts, user: execUser(`/proc/${c.state!.pid}/root`, opts.user) });
+  } catch (e) { throw wrapError(`exec in container "${c.meta.name}"`, e); }
+  return spawn(shimPath(), args, { stdio: opts.stdio ?? ['pipe', 'pipe', 'pipe'], ...(opts.detached ? { detached: true } : {}) });
 }
 
 /** Runs to completion, collecting output: { exitCode, stdout, stderr }. */

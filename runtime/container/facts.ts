@@ -1,5 +1,5 @@
 /** Collects the host and image facts buildOciConfig needs (effects: reads /proc, /dev and the image's /etc). */
-import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { ContainerSpec } from '../types.js';
 import type { BundlePaths } from './bundle.js';
@@ -10,6 +10,7 @@ import type { HostDeviceFact } from './mounts-plan.js';
 import type { OciFacts } from './oci-spec.js';
 import { resolveInRoot } from './path-safety.js';
 import { kernelArch } from './seccomp-profile.js';
+import { shimPath } from '../sys/native.js';
 
 /** Reads /etc/<name> from the topmost layer that has it (layers are listed topmost first). */
 export function readImageFile(lowerDirs: string[], name: string): string {
@@ -89,5 +90,19 @@ export function collectOciFacts(spec: ContainerSpec, b: BundlePaths, joinNamespa
     devices,
     hostDevices: spec.privileged ? scanHostDevices() : undefined,
     joinNamespaces,
+    ...(spec.init === true && spec.runtime === 'runc' ? { initBinary: shimPath() } : {}),
   };
+}
+
+/** runc's absolute path from PATH (plus the sbin dirs a non-login root shell may lack), undefined if absent. */
+export function collectRuncPath(envPath = process.env.PATH ?? ''): string | undefined {
+  const dirs = [...envPath.split(':').filter((d) => d.startsWith('/')), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const d of dirs) {
+    const p = path.join(d, 'runc');
+    try {
+      accessSync(p, constants.X_OK);
+      if (statSync(p).isFile()) return p;
+    } catch { /* not here */ }
+  }
+  return undefined;
 }

@@ -7,7 +7,7 @@ export { listContainers, matchesLabels } from './list.js';
 export { inspectContainer, renderInspectState, type InspectState } from './inspect.js';
 export { readLogs, type LogEntry, type LogOptions } from './logs.js';
 export { spawnExec, execCapture, planExecArgs, type ExecOptions } from './exec.js';
-export { topContainer, type TopRow } from './top.js';
+export { topContainer, bootTime, type TopRow } from './top.js';
 export { statsContainer, type StatsSample } from './stats.js';
 export { copyToContainer, copyFromContainer } from './cp.js';
 export { buildOciConfig, type OciFacts } from './oci-spec.js';

@@ -1,4 +1,5 @@
 /** inspect: a docker-inspect-like document (the fields Compose tooling reads) from meta, state and config. */
+import path from 'node:path';
 import { readJsonIfExists } from '../store/atomic.js';
 import type { ShimState } from '../types.js';
 import { openContainer } from './lookup.js';
@@ -60,6 +61,11 @@ export function inspectContainer(ref: string): Record<string, unknown> {
     Name: `/${c.meta.name}`,
     RestartCount: c.state?.restartCount ?? 0,
     LogPath: c.bundle.log,
+    // as docker: the files bound on /etc/resolv.conf, /etc/hosts and /etc/hostname ('' when the image's are used);
+    // network_mode service:/container: shares them, and attach writes the container's own address into hosts
+    ResolvConfPath: spec.resolvConf ? spec.resolvConf.path ?? path.join(c.bundle.dir, 'resolv.conf') : '',
+    HostsPath: spec.hostsFile ? spec.hostsFile.path ?? path.join(c.bundle.dir, 'hosts') : '',
+    HostnamePath: spec.hostnameFile ? spec.hostnameFile.path ?? path.join(c.bundle.dir, 'hostname') : '',
     HostConfig: {
       Privileged: spec.privileged ?? false,
       ReadonlyRootfs: spec.readOnly ?? false,

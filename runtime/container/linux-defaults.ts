@@ -86,6 +86,6 @@ export const DEFAULT_DEVICE_RULES: OciDeviceRule[] = [
   { allow: true, type: 'c', major: 5, minor: 1, access: 'rwm' },
   { allow: true, type: 'c', major: 5, minor: 2, access: 'rwm' },
   { allow: true, type: 'c', major: 136, access: 'rwm' },
-  // fuse stays closed unless `devices:` names it (docker denies 10:229 explicitly)
-  { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' },
+  // fuse (10:229) stays closed by the deny-all above unless `devices:` names it. No explicit deny rule: on v1
+  // the kernel ignores one that punches into `c *:* m`, and runc refuses the same config for it.
 ];

@@ -46,6 +46,13 @@ export function collectMetas(containersDir: string): Array<{ bundle: BundlePaths
 
 /** Docker's lookup: exact id, exact name (with or without a leading "/"), then a unique id prefix. */
 export function findContainer(containersDir: string, ref: string): { bundle: BundlePaths; meta: ContainerMeta } | undefined {
+  // A full id names its bundle dir: one read instead of every container's meta.json (up and down look
+  // containers up by id once per step, which made a 30-service project read 900 metas).
+  if (ID_PATTERN.test(ref)) {
+    const bundle = bundlePaths(containersDir, ref);
+    const meta = readMeta(bundle);
+    if (meta?.id === ref) return { bundle, meta };
+  }
   const all = collectMetas(containersDir);
   const name = ref.replace(/^\//, '');
   const exact = all.find((c) => c.meta.id === ref) ?? all.find((c) => c.meta.name === name);

@@ -35,7 +35,12 @@ export interface OciFacts {
   hostDevices?: OciDevice[];
   /** namespace files of containers joined via container:<x> (caller resolved them to /proc/<pid>/ns/...) */
   joinNamespaces: { network?: string; pid?: string; ipc?: string };
+  /** `init: true` under runtime runc: the (static) shim binary, bind-mounted as the container's init */
+  initBinary?: string;
 }
+
+/** Where an `init: true` container run by runc finds its init (docker's path for docker-init). */
+export const RUNC_INIT_PATH = '/sbin/docker-init';
 
 type NsType = 'pid' | 'network' | 'ipc' | 'uts' | 'mount' | 'cgroup';
 
@@ -103,17 +108,22 @@ function buildUnchecked(spec: ContainerSpec, facts: OciFacts): Record<string, un
   const deviceNodes: OciDevice[] = privileged ? facts.hostDevices ?? [] : [...DEFAULT_DEVICE_NODES, ...devices.nodes];
   const deviceRules: OciDeviceRule[] = privileged ? [{ allow: true, access: 'rwm' }] : [...DEFAULT_DEVICE_RULES, ...devices.rules];
 
+  // runc has no init of its own: as docker does with docker-init, the init binary is bound in read-only and
+  // runs the command (the shim runtime forks its own init inside the container instead)
+  const runcInit = spec.init === true && spec.runtime === 'runc';
+  if (runcInit && !facts.initBinary) throw new RuntimeError('E_SPEC_INIT', 'init: true under runtime runc needs the shim binary as init, and it was not found');
   const mounts = dedupeMounts([
     ...planDefaultMounts({ shmSize: spec.shmSize, privileged, ownIpc: ipcMode !== 'host' && ipcMode !== 'container' }),
     ...(spec.tmpfs ?? []).map(parseTmpfs),
     ...(spec.mounts ?? []).map(planUserMount),
     ...planEtcMounts(spec, facts.bundleDir),
+    ...(runcInit ? [{ destination: RUNC_INIT_PATH, type: 'bind', source: facts.initBinary!, options: ['rbind', 'ro', 'nosuid', 'nodev'] }] : []),
   ]);
 
   const process: Record<string, unknown> = {
     terminal: spec.tty ?? false,
     user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length > 0 ? { additionalGids: user.additionalGids } : {}) },
-    args: planArgs(spec),
+    args: runcInit ? [RUNC_INIT_PATH, 'init', '--', ...planArgs(spec)] : planArgs(spec),
     env: planEnv(spec, hostname || 'localhost', user.home),
     cwd: planCwd(spec),
     capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },

@@ -2,8 +2,7 @@
 import { RuntimeError, wrapError } from '../errors.js';
 import { paths } from '../store/paths.js';
 import { withLock } from '../store/lock.js';
-import { execCleanupContainer } from './cleanup.js';
-import { NAMES_LOCK } from './create.js';
+import { execReleaseContainer, execRetireBundle } from './cleanup.js';
 import { contextOf, openContainer } from './lookup.js';
 import { ctlRequest } from './shim-client.js';
 import { containerProcessAlive, readShimState, shimAlive } from './state.js';
@@ -11,7 +10,9 @@ import { containerProcessAlive, readShimState, shimAlive } from './state.js';
 export async function removeContainer(ref: string, opts: { force?: boolean } = {}): Promise<void> {
   const first = openContainer(ref, 'remove');
   const p = paths();
-  await withLock(p.locks, NAMES_LOCK, () => withLock(p.locks, `container-${first.meta.id}`, async () => {
+  // No names lock: the bundle leaves the containers dir in one rename (execRetireBundle), which is all a
+  // concurrent create's name check can see, so 30 removals run side by side.
+  await withLock(p.locks, `container-${first.meta.id}`, async () => {
     const c = openContainer(first.meta.id, 'remove');
     const ctx = contextOf(c, 'remove');
     const s = c.state;
@@ -33,9 +34,10 @@ export async function removeContainer(ref: string, opts: { force?: boolean } = {
       }
       const last = readShimState(c.bundle);
       if (last && containerProcessAlive(last)) { try { process.kill(last.pid, 'SIGKILL'); } catch { /* gone */ } }
-      await execCleanupContainer(c.bundle, c.meta.id);
+      await execReleaseContainer(c.bundle, c.meta.id);
+      await execRetireBundle(c.bundle, c.meta.id);
     } catch (e) {
       throw wrapError(ctx, e);
     }
-  }));
+  });
 }

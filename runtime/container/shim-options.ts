@@ -14,6 +14,25 @@ export interface ShimOptions {
   stopSignal: number;
   init: boolean;
   runtime: 'shim' | 'runc';
+  /** runtime runc: the runc binary the shim runs (resolved on the host at create) */
+  runcPath?: string;
+}
+
+/** Host facts shim.json depends on: where runc is (undefined: not installed). */
+export interface ShimFacts {
+  runcPath?: string;
+}
+
+const RUNTIMES = ['shim', 'runc'];
+
+function planRuntime(spec: ContainerSpec, facts: ShimFacts): Pick<ShimOptions, 'runtime' | 'runcPath'> {
+  const runtime = spec.runtime ?? 'shim';
+  if (!RUNTIMES.includes(runtime)) throw new RuntimeError('E_SPEC_RUNTIME', `unknown runtime "${String(runtime)}" (known: ${RUNTIMES.join(', ')})`);
+  if (runtime === 'shim') return { runtime };
+  if (!facts.runcPath) {
+    throw new RuntimeError('E_RUNC_MISSING', 'runtime runc: runc is not installed (not found in PATH)', { hint: 'install it (Debian: apt-get install runc) or remove `runtime: runc`' });
+  }
+  return { runtime, runcPath: facts.runcPath };
 }
 
 function planHealth(h: HealthcheckSpec | null | undefined): HealthcheckSpec | null {
@@ -32,7 +51,7 @@ function planHealth(h: HealthcheckSpec | null | undefined): HealthcheckSpec | nu
   };
 }
 
-export function buildShimOptions(spec: ContainerSpec, paths: BundlePaths): ShimOptions {
+export function buildShimOptions(spec: ContainerSpec, paths: BundlePaths, facts: ShimFacts = {}): ShimOptions {
   try {
     const lower = spec.image.lowerDirs;
     if (lower.length === 0) throw new RuntimeError('E_SPEC_ROOTFS', 'the image has no layers');
@@ -51,8 +70,9 @@ export function buildShimOptions(spec: ContainerSpec, paths: BundlePaths): ShimO
       restart: { policy, maxRetries: policy === 'on-failure' ? spec.restart?.maxRetries ?? 0 : 0 },
       health: planHealth(spec.healthcheck !== undefined ? spec.healthcheck : spec.image.healthcheck),
       stopSignal: parseSignal(spec.stopSignal ?? spec.image.stopSignal ?? 'SIGTERM'),
-      init: spec.init ?? false,
-      runtime: spec.runtime ?? 'shim',
+      // under runc the init is config.json's first argument (see oci-spec.ts), not the shim's own
+      init: (spec.init ?? false) && spec.runtime !== 'runc',
+      ...planRuntime(spec, facts),
     };
   } catch (e) {
     if (e instanceof RuntimeError) throw e.withContext(`create container "${spec.name}"`);

@@ -4,7 +4,11 @@ import { RuntimeError } from '../errors.js';
 import { cgroupDir, cgroupVersion } from './cgroup-paths.js';
 import { openContainer } from './lookup.js';
 
-export interface TopRow { uid: number; pid: number; ppid: number; state: string; rssKb: number; cpuTicks: number; cmd: string }
+export interface TopRow {
+  uid: number; pid: number; ppid: number; state: string; rssKb: number; cpuTicks: number; cmd: string;
+  /** clock ticks after boot when the process started (stat field 22); with bootTime gives ps's STIME */
+  startTicks?: number;
+}
 
 /** Pure: one process from its /proc stat line, status text and cmdline bytes. */
 export function parseProcess(pid: number, stat: string, status: string, cmdline: string): TopRow {
@@ -17,8 +21,18 @@ export function parseProcess(pid: number, stat: string, status: string, cmdline:
   return {
     uid, pid, ppid: Number(f[1]), state: f[0] ?? '?', rssKb,
     cpuTicks: Number(f[11]) + Number(f[12]), // utime + stime
+    startTicks: Number(f[19]),
     cmd: args.length > 0 ? args.join(' ') : `[${comm}]`,
   };
+}
+
+/** Seconds since the epoch at boot (/proc/stat btime), to turn startTicks into a time of day. */
+export function bootTime(): number {
+  try {
+    return Number(/^btime (\d+)/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 export function cgroupPids(id: string): number[] {

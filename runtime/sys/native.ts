@@ -76,3 +76,8 @@ export function loadAddon(): NativeAddon {
 export function shimPath(): string {
   return process.env.TSCOMPOSE_SHIM ?? builtFile('tscompose-shim');
 }
+
+/** Absolute path of the per-network resolver executable (native/dns). */
+export function resolverPath(): string {
+  return process.env.TSCOMPOSE_DNS ?? builtFile('tscompose-dns');
+}

@@ -197,9 +197,9 @@ test('a tty container is attached through the shim: input reaches it, a resize r
   await assert.rejects(rt.attachContainer(s.name), /the container is exited/);
 });
 
-// runc as a second opinion on the same config.json is covered by test/runtime/shim-runc.test.ts. Selecting
-// `runtime: runc` for a container is not built yet: it must fail clearly and leave nothing behind.
-test('runtime: runc is refused clearly and leaves nothing; the shim runs the probe as docker would', { skip: needsRoot }, async (t) => {
+// runc as a second opinion: test/runtime/shim-runc.test.ts runs the same config.json under `runc run`, and
+// test/runtime/container-runc.test.ts runs the lifecycle with `runtime: runc` side by side with the shim.
+test('the shim runs the probe as docker would; an unknown runtime is refused clearly and leaves nothing', { skip: needsRoot }, async (t) => {
   const guard = await withLeakCheck(t, leakOpts);
   const probe = ['sh', '-c', 'echo pid=$$; grep -E "^(CapEff|CapBnd|Seccomp):" /proc/self/status; id -u; exit 5'];
   const s = owned(guard, spec(probe, { runtime: 'shim', user: '1000' }));
@@ -207,7 +207,7 @@ test('runtime: runc is refused clearly and leaves nothing; the shim runs the pro
   assert.equal((await rt.waitContainer(s.id, { timeoutMs: 30_000 })).exitCode, 5);
   // a non-root user keeps the bounding set but no effective capabilities, as in docker
   assert.match(await collectLogs(s.id), /^pid=1\nCapEff:\s+0{16}\nCapBnd:\s+00000000a80425fb\nSeccomp:\s+2\n1000\n$/);
-  const r = owned(guard, spec(probe, { runtime: 'runc' }));
-  await assert.rejects(rt.createContainer(r, { start: true }), new RegExp(`create container "${r.name}": .*runtime "runc" is not implemented`));
+  const r = owned(guard, spec(probe, { runtime: 'gvisor' as never }));
+  await assert.rejects(rt.createContainer(r, { start: true }), new RegExp(`create container "${r.name}": unknown runtime "gvisor"`));
   assert.equal(rt.listContainers({ all: true }).some((c) => c.id === r.id), false);
 });

@@ -219,7 +219,9 @@ test('shim: impossible specs fail create with the cause and leave nothing', { sk
     ['unknown capability', { args: ['true'], edit: (c) => { c.process.capabilities.bounding.push('CAP_NOPE'); } }, /unknown capability CAP_NOPE/],
     ['cpuset the host lacks', { args: ['true'], resources: { cpu: { cpus: '64-65' } } }, /cpuset\.cpus/],
     ['missing bind source', { args: ['true'], mounts: [{ destination: '/x', type: 'bind', source: '/nonexistent/dir', options: ['rbind'] }] }, /\/nonexistent\/dir/],
-    ['runtime runc (not implemented)', { args: ['true'], shim: { runtime: 'runc' } }, /runtime "runc" is not implemented/],
+    ['unknown runtime', { args: ['true'], shim: { runtime: 'kata' } }, /unknown runtime kata \(known: shim, runc\)/],
+    ['runc with init', { args: ['true'], shim: { runtime: 'runc', init: true } }, /init with runtime runc goes into config\.json/],
+    ['runc binary missing', { args: ['true'], shim: { runtime: 'runc', runcPath: '/nonexistent/runc' } }, /runtime runc: \/nonexistent\/runc: No such file/],
     ['rlimit over the hard limit', { args: ['true'], rlimits: [{ type: 'RLIMIT_NOFILE', soft: 1 << 30, hard: 1 << 30 }] }, /RLIMIT_NOFILE/],
   ];
   for (const [what, opts, msg] of cases) {

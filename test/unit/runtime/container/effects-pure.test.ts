@@ -109,7 +109,7 @@ test('stats and top parsers read the kernel formats', () => {
   assert.deepEqual(parseBlkio('8:0 rbytes=10 wbytes=20 rios=1\n8:16 rbytes=1 wbytes=2', 'v2'), { readBytes: 11, writeBytes: 22 });
   const stat = '42 (sleep) S 1 42 42 0 -1 4194560 100 0 0 0 7 3 0 0 20 0 1 0 500 1000 200';
   const row = parseProcess(42, stat, 'Name:\tsleep\nUid:\t1000\t1000\t1000\t1000\nVmRSS:\t  512 kB\n', 'sleep\x0060\x00');
-  assert.deepEqual(row, { uid: 1000, pid: 42, ppid: 1, state: 'S', rssKb: 512, cpuTicks: 10, cmd: 'sleep 60' });
+  assert.deepEqual(row, { uid: 1000, pid: 42, ppid: 1, state: 'S', rssKb: 512, cpuTicks: 10, startTicks: 500, cmd: 'sleep 60' });
 });
 
 test('/proc/<pid>/limits hard limits parse, unlimited as the largest safe integer', () => {
