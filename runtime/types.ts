@@ -17,6 +17,8 @@ export interface ImageFacts {
   workingDir: string;
   stopSignal: string | null;
   healthcheck: HealthcheckSpec | null;
+  /** the image's VOLUME paths (each gets an anonymous volume unless the service mounts something there) */
+  volumes?: string[];
 }
 
 export interface HealthcheckSpec {

@@ -41,6 +41,7 @@ export async function imageFactsFor(rec: ImageRecord): Promise<ImageFacts> {
     workingDir: cfg.workingDir,
     stopSignal: cfg.stopSignal ?? null,
     healthcheck: planHealthcheck(cfg.healthcheck),
+    ...(cfg.volumes.length > 0 ? { volumes: cfg.volumes } : {}),
   };
 }
 

@@ -14,7 +14,7 @@ import { execResolvePorts, type PortRequest } from './ports.js';
 import { listNetworks, networkFile, readNetwork, withNetworkLock, withNetworksLock, writeNetwork } from './store.js';
 import { execStartResolver } from './dns/process.js';
 import { isSameProcessAlive } from '../store/pid-identity.js';
-import type { Endpoint, NetworkRecord } from './types.js';
+import type { Endpoint, EndpointLink, NetworkRecord } from './types.js';
 
 export interface AttachOptions {
   network: string;
@@ -33,6 +33,8 @@ export interface AttachOptions {
   ports?: PortRequest[];
   /** service `dns`: upstream servers the network resolver uses for this container's outside names */
   dns?: string[];
+  /** links / external_links: names only this container resolves, each meaning another container's name */
+  links?: EndpointLink[];
 }
 
 /** Pure: which of a container's networks carries its default route: highest gw_priority, then list order. */
@@ -87,9 +89,14 @@ export async function attachNetwork(o: AttachOptions): Promise<Endpoint> {
       ports,
       rules: ports.flatMap((p) => planPortRules(ipv4, p)),
       ...(o.dns && o.dns.length > 0 ? { dns: o.dns } : {}),
+      ...(o.links && o.links.length > 0 ? { links: o.links } : {}),
     };
     const defaultRoute = !rec.internal && (o.defaultRoute ?? siblings.length === 0);
+    if (defaultRoute) ep.defaultRoute = true;
     let vethMade = false;
+    // crash safety: the record names the veth and rules before they exist, so nothing made is ever unrecorded
+    rec.endpoints[o.containerId] = { ...ep, pending: true };
+    writeNetwork(rec, { durable: false });
     try {
       await execCreateVeth(ctx, {
         hostVeth: ep.hostVeth, bridge: rec.device, netns: o.netns, ifname, address: ipv4,
@@ -109,6 +116,8 @@ export async function attachNetwork(o: AttachOptions): Promise<Endpoint> {
         await execDeleteRules(ctx, ep.rules).catch(() => undefined);
         await execRemoveVeth(ep.hostVeth).catch(() => undefined);
       }
+      delete rec.endpoints[o.containerId];
+      writeNetwork(rec, { durable: false });
       throw withCtx(ctx, e);
     }
   }));
@@ -116,6 +125,17 @@ export async function attachNetwork(o: AttachOptions): Promise<Endpoint> {
 
 /** Detaching frees the address and the host ports; a container whose netns is already gone is fine. */
 export async function detachNetwork(network: string, containerId: string): Promise<void> {
+  // The veth goes first and outside the network's lock: its name is fixed for the endpoint and deleting it
+  // twice is harmless, so `down` of 30 containers deletes their links side by side instead of one `ip` spawn
+  // at a time under the lock. A CLI killed right after leaves the record, which the next detach completes.
+  const before = readNetwork(network)?.endpoints[containerId];
+  if (before) {
+    try {
+      await execRemoveVeth(before.hostVeth);
+    } catch (e) {
+      throw withCtx(`detach container "${before.containerName}" from network "${network}"`, e);
+    }
+  }
   await withNetworkLock(network, async () => {
     const rec = readNetwork(network);
     const ep = rec?.endpoints[containerId];
@@ -123,7 +143,7 @@ export async function detachNetwork(network: string, containerId: string): Promi
     const ctx = `detach container "${ep.containerName}" from network "${network}"`;
     try {
       await execDeleteRules(ctx, ep.rules);
-      await execRemoveVeth(ep.hostVeth);
+      if (ep.hostVeth !== before?.hostVeth) await execRemoveVeth(ep.hostVeth);
     } catch (e) {
       throw withCtx(ctx, e);
     }

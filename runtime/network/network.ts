@@ -25,7 +25,9 @@ export async function createNetwork(opts: NetworkCreateOptions): Promise<Network
   const driverOpts = opts.driverOpts ?? {};
   const mtu = planMtu(opts.name, driverOpts);
   return withNetworksLock(async () => {
-    if (readNetwork(opts.name)) throw new RuntimeError('E_NET_EXISTS', `${ctx}: a network with this name already exists`);
+    const existing = readNetwork(opts.name);
+    if (existing?.pending) await execUndoPendingNetwork(ctx, existing);
+    else if (existing) throw new RuntimeError('E_NET_EXISTS', `${ctx}: a network with this name already exists`);
     const others = listNetworks();
     // networks first: an overlap with one of ours is reported by its name, not by its bridge's route
     const used: UsedSubnet[] = [
@@ -50,6 +52,9 @@ export async function createNetwork(opts: NetworkCreateOptions): Promise<Network
     rec.rules = planNetworkRules({ device: rec.device, subnet: rec.subnet, internal: rec.internal });
     const undo: Array<() => Promise<void>> = [];
     try {
+      // crash safety: the record names the device and rules before they exist (see NetworkRecord.pending)
+      writeNetwork({ ...rec, pending: true }, { durable: false });
+      undo.push(async () => deleteNetworkRecord(rec.name));
       // registered first: a batch that failed half-way may have left the device behind
       undo.push(() => execRemoveBridge(rec.device));
       await execCreateBridge(opts.name, rec.device, rec.gateway, rec.subnet, mtu);
@@ -57,13 +62,11 @@ export async function createNetwork(opts: NetworkCreateOptions): Promise<Network
       await execAddRules(ctx, rec.rules);
       undo.push(() => execDeleteRules(ctx, rec.rules));
       if (!rec.internal) execEnableForwarding();
-      writeNetwork(rec);
-      undo.push(async () => deleteNetworkRecord(rec.name));
       if (!opts.noResolver) {
         rec.resolver = await execStartResolver(rec.name, networkFile(rec.name), rec.gateway);
         undo.push(() => execStopResolver(rec.resolver!));
-        writeNetwork(rec);
       }
+      writeNetwork(rec);
       return rec;
     } catch (e) {
       for (const u of undo.reverse()) await u().catch(() => undefined);
@@ -71,6 +74,19 @@ export async function createNetwork(opts: NetworkCreateOptions): Promise<Network
       throw wrapError(ctx, e);
     }
   });
+}
+
+/** Undoes a create killed half-way (deletes tolerate what was never made), under the networks lock. */
+async function execUndoPendingNetwork(ctx: string, rec: NetworkRecord): Promise<void> {
+  try {
+    if (rec.resolver) await execStopResolver(rec.resolver);
+    for (const ep of Object.values(rec.endpoints)) await execDeleteRules(ctx, ep.rules);
+    await execDeleteRules(ctx, rec.rules);
+    await execRemoveBridge(rec.device);
+    deleteNetworkRecord(rec.name);
+  } catch (e) {
+    throw wrapError(`${ctx}: undo an earlier create that was interrupted`, e);
+  }
 }
 
 export interface RemoveOptions {

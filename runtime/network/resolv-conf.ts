@@ -14,12 +14,15 @@ export interface ResolvConfInput {
   dnsOpt?: string[];
   /** the host's /etc/resolv.conf text, used when the container has no network resolver */
   hostResolvConf: string;
+  /** network_mode host: the host's loopback resolvers (127.0.0.53, ...) are reachable, keep them */
+  hostNetwork?: boolean;
 }
 
 export function planResolvConf(i: ResolvConfInput): string {
   const hostLines = i.hostResolvConf.split('\n').map((l) => l.trim());
   const hostServers = hostLines.filter((l) => /^nameserver\s/.test(l)).map((l) => l.split(/\s+/)[1]!)
-    .filter((ip) => !/^127\./.test(ip) && ip !== '::1'); // a loopback resolver of the host is not reachable from a container
+    // a loopback resolver of the host is not reachable from a container with a network namespace of its own
+    .filter((ip) => i.hostNetwork || (!/^127\./.test(ip) && ip !== '::1'));
   const hostSearch = hostLines.find((l) => /^search\s/.test(l))?.split(/\s+/).slice(1) ?? [];
   const hostOpts = hostLines.find((l) => /^options\s/.test(l))?.split(/\s+/).slice(1) ?? [];
   // with the embedded resolver, user `dns` servers are where it should forward; the container still asks it
@@ -44,10 +47,14 @@ export interface HostsInput {
   /** the address host-gateway stands for */
   hostGateway?: string;
   container: string;
+  /** network_mode host: the host's /etc/hosts, which extra_hosts are added to (docker's behaviour) */
+  hostHosts?: string;
 }
 
 export function planHostsFile(i: HostsInput): string {
-  const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
+  const lines = i.hostHosts !== undefined
+    ? i.hostHosts.replace(/\n+$/, '').split('\n')
+    : ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
   const fqdn = i.domainname ? `${i.hostname}.${i.domainname}` : undefined;
   if (i.address) lines.push(`${i.address}\t${fqdn ? `${fqdn} ` : ''}${i.hostname}`);
   const entries: Array<[string, string]> = [];

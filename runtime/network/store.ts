@@ -9,6 +9,7 @@ import { readJsonIfExists, writeJsonAtomic } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
 import { RuntimeError } from '../errors.js';
 import type { NetworkRecord } from './types.js';
+import { planNamesFile } from './dns/names-file.js';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
@@ -20,6 +21,11 @@ export function checkNetworkName(name: string): void {
 
 export function networkFile(name: string): string {
   return path.join(paths().networks, `${name}.json`);
+}
+
+/** What the C resolver reads (see dns/names-file.ts); replaced together with the record. */
+export function namesFile(name: string): string {
+  return path.join(paths().networks, `${name}.names`);
 }
 
 export function readNetwork(name: string): NetworkRecord | undefined {
@@ -40,14 +46,28 @@ export function requireNetwork(name: string): NetworkRecord {
 export function writeNetwork(rec: NetworkRecord, opts: { durable?: boolean } = {}): void {
   mkdirSync(paths().networks, { recursive: true });
   const file = networkFile(rec.name);
-  if (opts.durable !== false) return writeJsonAtomic(file, rec);
+  if (opts.durable !== false) writeJsonAtomic(file, rec);
+  else {
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, `${JSON.stringify(rec, null, 2)}\n`);
+    renameSync(tmp, file);
+  }
+  writeNamesFile(rec);
+}
+
+/** The resolver's view of the record; never fsync'd (it is rebuilt from the record on every write). */
+export function writeNamesFile(rec: NetworkRecord): void {
+  const file = namesFile(rec.name);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(rec, null, 2)}\n`);
+  writeFileSync(tmp, planNamesFile(rec));
   renameSync(tmp, file);
 }
 
 export function deleteNetworkRecord(name: string): void {
-  try { unlinkSync(networkFile(name)); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
+  // the names file first: its resolver exits when it is gone
+  for (const f of [namesFile(name), networkFile(name)]) {
+    try { unlinkSync(f); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
+  }
 }
 
 export function listNetworks(): NetworkRecord[] {

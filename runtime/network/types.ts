@@ -40,6 +40,20 @@ export interface Endpoint {
   rules: IptRule[];
   /** service `dns`: where the resolver forwards this container's outside names (default: the host's) */
   dns?: string[];
+  /** links and external_links: `alias` asked by this container means the container (or name) `target` */
+  links?: EndpointLink[];
+  /** the container's default route goes through this network (restore after a reboot sets it up the same way) */
+  defaultRoute?: boolean;
+  /**
+   * Recorded before its veth and rules are made, cleared once they are: an endpoint still pending was left by
+   * a process killed half-way; detaching it removes whatever part was made (deletes tolerate what is missing).
+   */
+  pending?: boolean;
+}
+
+export interface EndpointLink {
+  alias: string;
+  target: string;
 }
 
 export interface ResolverProcess {
@@ -69,6 +83,11 @@ export interface NetworkRecord {
   resolver?: ResolverProcess;
   /** keyed by container id */
   endpoints: Record<string, Endpoint>;
+  /**
+   * Recorded before the bridge, rules and resolver exist, cleared once they all do: a network still pending
+   * was left by a process killed half-way; the next create of that name undoes it first, remove removes it.
+   */
+  pending?: boolean;
 }
 
 export interface NetworkCreateOptions {

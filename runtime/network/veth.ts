@@ -4,6 +4,7 @@
  * configured from inside. The addon does it all in one synchronous rtnetlink exchange (about 1 ms); an
  * addon built without attachVeth falls back to `ip -batch` + nsenter `ip -batch` (two spawns, ~10 ms).
  */
+import { existsSync } from 'node:fs';
 import { RuntimeError } from '../errors.js';
 import { loadAddon, type NativeAddon, type NativeVethSpec } from '../sys/native.js';
 import { execTool, execToolRaw } from './exec-tool.js';
@@ -86,6 +87,9 @@ export function linkAlreadyGone(stderr: string): boolean {
 }
 
 export async function execRemoveVeth(hostVeth: string): Promise<void> {
+  // Usually gone already (the container's netns died with it): no `ip` spawn then. A link still listed
+  // can vanish before the delete, which linkAlreadyGone covers.
+  if (!existsSync(`/sys/class/net/${hostVeth}`)) return;
   const r = await execToolRaw(['ip', 'link', 'del', hostVeth]);
   if (r.code !== 0 && !linkAlreadyGone(r.stderr)) {
     throw new RuntimeError('E_NET_TOOL', `remove veth ${hostVeth}: ${r.stderr.trim()}`);

@@ -3,10 +3,11 @@
  * executor resolves everything that needs the host first (image facts, volume dirs, the resolver address)
  * and passes it in, so the mapping from Compose keys to ContainerSpec fields is testable against goldens.
  */
-import type { ContainerSpec, HealthcheckSpec, ImageFacts, MountSpec, NamespaceMode, UlimitSpec } from '../../runtime/index.js';
+import type { ContainerSpec, FileSource, HealthcheckSpec, ImageFacts, MountSpec, NamespaceMode, UlimitSpec } from '../../runtime/index.js';
 import type { HealthCheckConfig, Project, ServiceConfig } from '../compose/types.js';
 import { parseDuration } from '../compose/canonical/durations.js';
 import { parseBytes } from '../compose/canonical/bytes.js';
+import path from 'node:path';
 import { UserError } from '../errors.js';
 import { containerName, dependsOnLabel, serviceLabels, type LabelContext } from './labels.js';
 
@@ -20,11 +21,17 @@ export interface SpecInput {
   labels: LabelContext;
   configHash: string;
   imageDigest?: string;
-  /** volume-type mounts: container target → host dir (named volumes and anonymous ones), resolved by the caller */
+  /** volume-type mounts: container target → host dir (named volumes, anonymous ones and the image's VOLUMEs), resolved by the caller */
   volumeDirs: Record<string, string>;
-  /** /etc/resolv.conf and /etc/hosts content; absent for network_mode host (the host's are used) */
-  resolvConf?: string;
-  hostsFile?: string;
+  /** /etc/resolv.conf and /etc/hosts: content, or the file of the container whose network is joined */
+  resolvConf?: string | FileSource;
+  hostsFile?: string | FileSource;
+  /** volumes_from: the source containers' mounts, resolved by the caller (planVolumesFromMounts) */
+  volumesFrom?: MountSpec[];
+  /** secrets and configs: files the caller wrote, bound read-only at their targets */
+  fileMounts?: MountSpec[];
+  /** network_mode service:/container: takes the joined container's hostname and domainname, as docker does */
+  sharedUts?: { hostname: string; domainname?: string };
   /** the final name when it differs from the planned one (a recreate creates `<old id>_<name>` first) */
   name?: string;
 }
@@ -53,13 +60,14 @@ export function planContainerSpec(i: SpecInput): ContainerSpec {
     },
     image: i.image,
     env: Object.entries(s.environment ?? {}).filter(([, v]) => v !== null).map(([k, v]) => `${k}=${v}`),
-    hostname: s.hostname ?? i.id.slice(0, 12),
+    hostname: i.sharedUts?.hostname ?? s.hostname ?? i.id.slice(0, 12),
     restart: planRestart(s, what),
     healthcheck: planHealthcheckSpec(s.healthcheck, i.image.healthcheck, what),
     network: planNamespace(i.project, s.network_mode, 'network_mode', what),
     pid: planNamespace(i.project, s.pid, 'pid', what),
     ipc: planNamespace(i.project, s.ipc, 'ipc', what),
-    mounts: planMounts(s, i.volumeDirs, what),
+    // volumes_from first: the service's own mounts on the same target win (the runtime keeps the last one)
+    mounts: [...(i.volumesFrom ?? []), ...planMounts(s, i.image, i.volumeDirs, what), ...(i.fileMounts ?? [])],
   };
   const opt = <K extends keyof ContainerSpec>(key: K, value: ContainerSpec[K] | undefined) => { if (value !== undefined) spec[key] = value; };
   // `command: []`/`entrypoint: []` clear the image's; null (absent in the file) keeps it
@@ -68,7 +76,7 @@ export function planContainerSpec(i: SpecInput): ContainerSpec {
   opt('workingDir', s.working_dir);
   opt('user', s.user);
   opt('groupAdd', s.group_add);
-  opt('domainname', s.domainname);
+  opt('domainname', i.sharedUts ? i.sharedUts.domainname : s.domainname);
   opt('tty', s.tty);
   opt('stdinOpen', s.stdin_open);
   opt('init', s.init);
@@ -96,8 +104,9 @@ export function planContainerSpec(i: SpecInput): ContainerSpec {
   opt('oomScoreAdj', s.oom_score_adj);
   opt('oomKillDisable', s.oom_kill_disable);
   opt('logging', planLogging(s, what));
-  if (i.resolvConf !== undefined) spec.resolvConf = { content: i.resolvConf };
-  if (i.hostsFile !== undefined) spec.hostsFile = { content: i.hostsFile };
+  opt('runtime', planRuntimeName(s.runtime, what));
+  if (i.resolvConf !== undefined) spec.resolvConf = typeof i.resolvConf === 'string' ? { content: i.resolvConf } : i.resolvConf;
+  if (i.hostsFile !== undefined) spec.hostsFile = typeof i.hostsFile === 'string' ? { content: i.hostsFile } : i.hostsFile;
   return spec;
 }
 
@@ -150,8 +159,13 @@ export function planNamespace(project: Project, mode: string | undefined, key: s
   throw new UserError('E_SPEC_NAMESPACE', `${what}: ${key} "${mode}" is not supported`);
 }
 
-function planMounts(s: ServiceConfig, volumeDirs: Record<string, string>, what: string): MountSpec[] {
+function planMounts(s: ServiceConfig, image: ImageFacts, volumeDirs: Record<string, string>, what: string): MountSpec[] {
   const out: MountSpec[] = [];
+  for (const target of planImageVolumeTargets(s, image)) {
+    const dir = volumeDirs[target];
+    if (!dir) throw new UserError('E_SPEC_MOUNT', `${what}: the image's volume ${target} was not resolved`);
+    out.push({ type: 'volume', source: dir, target });
+  }
   for (const v of s.volumes ?? []) {
     const ro = v.read_only ? { readOnly: true } : {};
     if (v.type === 'bind') {
@@ -166,6 +180,72 @@ function planMounts(s: ServiceConfig, volumeDirs: Record<string, string>, what: 
     } else {
       throw new UserError('E_SPEC_MOUNT', `${what}: volume type "${v.type}" on ${v.target} is not supported yet`);
     }
+  }
+  return out;
+}
+
+const normTarget = (t: string) => path.posix.normalize(t).replace(/(.)\/$/, '$1');
+
+/**
+ * The image's VOLUME paths that get an anonymous volume: those the service mounts nothing on (volumes,
+ * tmpfs, or `taken`: what volumes_from brings), as the engine does. Listed first, so a mount of the service
+ * below one of them lands inside it.
+ */
+export function planImageVolumeTargets(s: ServiceConfig, image: ImageFacts, taken: string[] = []): string[] {
+  const mounted = new Set([
+    ...(s.volumes ?? []).map((v) => normTarget(v.target)),
+    ...(s.tmpfs ?? []).map((t) => normTarget(t.split(':')[0]!)),
+    ...taken.map(normTarget),
+  ]);
+  return [...new Set((image.volumes ?? []).map(normTarget))].filter((t) => !mounted.has(t)).sort();
+}
+
+export interface VolumesFromSource {
+  entry: string;
+  /** the container whose mounts are taken (a service's first replica, as docker compose) */
+  container: string;
+  /** ro / rw forces every mount's mode; absent keeps each one's */
+  mode?: 'ro' | 'rw';
+}
+
+/** `svc`, `svc:ro`, `container:name`, `container:name:rw` → the container to take mounts from. */
+export function planVolumesFromSources(project: Project, s: ServiceConfig): VolumesFromSource[] {
+  const what = `service "${s.name}"`;
+  return (s.volumes_from ?? []).map((entry) => {
+    const parts = entry.split(':');
+    const isContainer = parts[0] === 'container';
+    const ref = isContainer ? parts[1] : parts[0];
+    const mode = isContainer ? parts[2] : parts[1];
+    if (!ref || (mode !== undefined && mode !== 'ro' && mode !== 'rw') || parts.length > (isContainer ? 3 : 2)) {
+      throw new UserError('E_SPEC_VOLUMES_FROM', `${what}: volumes_from "${entry}" is not SERVICE[:ro|rw] or container:NAME[:ro|rw]`);
+    }
+    let container = ref;
+    if (!isContainer) {
+      const parent = project.services[ref];
+      if (!parent) throw new UserError('E_SPEC_VOLUMES_FROM', `${what}: volumes_from refers to undefined service "${ref}"`);
+      container = containerName(project.name, parent.name, 1, parent.container_name);
+    }
+    return { entry, container, ...(mode ? { mode: mode as 'ro' | 'rw' } : {}) };
+  });
+}
+
+/** The source container's binds and volumes (not its tmpfs: those are its own), with the mode asked for. */
+export function planVolumesFromMounts(mounts: Array<{ Type: string; Source: string; Destination: string; RW: boolean }>, mode?: 'ro' | 'rw'): MountSpec[] {
+  return mounts.filter((m) => (m.Type === 'bind' || m.Type === 'volume') && m.Source !== '').map((m) => {
+    const readOnly = mode ? mode === 'ro' : !m.RW;
+    return { type: m.Type as 'bind' | 'volume', source: m.Source, target: m.Destination, ...(readOnly ? { readOnly: true } : {}) };
+  });
+}
+
+/**
+ * links (`svc`, `svc:alias`) and external_links (`container`, `container:alias`) as names only this
+ * container resolves: a link to a service means all its replicas (its service name on the network).
+ */
+export function planLinks(s: ServiceConfig): Array<{ alias: string; target: string }> {
+  const out: Array<{ alias: string; target: string }> = [];
+  for (const raw of [...(s.links ?? []), ...(s.external_links ?? [])]) {
+    const [target, alias] = raw.split(':') as [string, string | undefined];
+    if (target) out.push({ alias: alias || target, target });
   }
   return out;
 }
@@ -188,4 +268,11 @@ function planLogging(s: ServiceConfig, what: string): ContainerSpec['logging'] {
     out.maxFile = Number(files);
   }
   return out;
+}
+
+/** `runtime:` picks who creates the container: absent → tscompose's own shim; runc → Debian's runc (the shim still monitors). */
+export function planRuntimeName(runtime: string | undefined, what: string): ContainerSpec['runtime'] {
+  if (runtime === undefined) return undefined;
+  if (runtime === 'runc' || runtime === 'shim') return runtime;
+  throw new UserError('E_SPEC_RUNTIME', `${what}: runtime "${runtime}" is not supported`, { hint: 'use runtime: runc, or leave it out for tscompose\'s own runtime' });
 }

@@ -150,7 +150,10 @@ test('two netns on one network reach each other by address and by name; replicas
   inNs(n1, ['busybox', 'nslookup', 'no-such-name.invalid', a.gateway], 20_000);
   assert.ok(Date.now() - t1 < 6000, `unknown outside name answered in ${Date.now() - t1} ms`);
   // the resolver runs as long as the network; one that died is restarted by the next attach
-  assert.ok(a.resolver && readFileSync(`/proc/${a.resolver.pid}/cmdline`, 'utf8').includes('serve'));
+  // the C resolver (native/dns), small enough to leave one running per network
+  assert.ok(a.resolver && readFileSync(`/proc/${a.resolver.pid}/cmdline`, 'utf8').includes('tscompose-dns'));
+  const rssKib = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${a.resolver.pid}/status`, 'utf8'))?.[1]);
+  assert.ok(rssKib > 0 && rssKib <= 2048, `resolver resident ${rssKib} KiB`);
   process.kill(a.resolver.pid, 'SIGKILL');
   await eventually('resolver gone', () => lookup(n1, a.gateway, 'db').length === 0, 5000);
   const n6 = addNetns(guard);

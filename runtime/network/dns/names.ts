@@ -42,12 +42,38 @@ function compareIp(a: string, b: string): number {
   return 0;
 }
 
+/** client address → alias → the names it stands for (links and external_links, per container). */
+export type LinkTable = Map<string, Map<string, string[]>>;
+
+export function planLinkTable(endpoints: Record<string, Endpoint>): LinkTable {
+  const out: LinkTable = new Map();
+  for (const ep of Object.values(endpoints)) {
+    for (const l of ep.links ?? []) {
+      const mine = out.get(ep.ipv4) ?? new Map<string, string[]>();
+      const alias = norm(l.alias);
+      mine.set(alias, [...(mine.get(alias) ?? []), norm(l.target)]);
+      out.set(ep.ipv4, mine);
+    }
+  }
+  return out;
+}
+
+/** The addresses a name means for one client: its links first (Docker's per-endpoint aliases), then the network's. */
+function lookup(name: string, table: NameTable, links: LinkTable | undefined, client: string | undefined): string[] | undefined {
+  const targets = client ? links?.get(client)?.get(name) : undefined;
+  if (targets) {
+    const ips = [...new Set(targets.flatMap((t) => table.get(t) ?? []))].sort(compareIp);
+    if (ips.length > 0) return ips;
+  }
+  return table.get(name);
+}
+
 export type Decision =
   | { kind: 'answer'; packet: Buffer }
   | { kind: 'forward' }
   | { kind: 'drop' };
 
-export function planResponse(query: Buffer, table: NameTable): Decision {
+export function planResponse(query: Buffer, table: NameTable, client?: string, links?: LinkTable): Decision {
   let q: dnsPacket.Packet;
   try {
     q = dnsPacket.decode(query);
@@ -57,7 +83,7 @@ export function planResponse(query: Buffer, table: NameTable): Decision {
   const question = q.questions?.[0];
   if (q.type !== 'query' || !question) return { kind: 'drop' };
   const name = norm(question.name);
-  const ips = table.get(name);
+  const ips = lookup(name, table, links, client);
   const reply = (rcode: 'NOERROR' | 'NXDOMAIN', answers: dnsPacket.Answer[]) => ({
     kind: 'answer' as const,
     packet: dnsPacket.encode({

@@ -1,16 +1,19 @@
 /**
- * Starting and stopping a network's resolver process (see serve.ts for why it is a process of its own).
+ * Starting and stopping a network's resolver process: the C one (native/dns, about 1 MiB resident) when it
+ * is built, else the Node one (serve.ts, about 40 MiB) so a checkout without a native build still resolves.
  * The process is identified by pid + start time, so a reused pid is never signalled.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuntimeError } from '../../errors.js';
 import { paths } from '../../store/paths.js';
-import { packageRoot } from '../../sys/native.js';
+import { packageRoot, resolverPath } from '../../sys/native.js';
+import { readJsonIfExists } from '../../store/atomic.js';
+import { namesFile, writeNamesFile } from '../store.js';
 import { isSameProcessAlive, readStartTime } from '../../store/pid-identity.js';
-import type { ResolverProcess } from '../types.js';
+import type { NetworkRecord, ResolverProcess } from '../types.js';
 
 function serveEntry(): { file: string; nodeArgs: string[] } {
   const here = fileURLToPath(import.meta.url);
@@ -23,12 +26,27 @@ export function resolverLogFile(netName: string): string {
   return path.join(paths().run, 'networks', `${netName}.dns.log`);
 }
 
+/** The C resolver reads the names file (made from the record if an older version did not write one). */
+function planResolverCommand(netName: string, recordFile: string, address: string, port: number): string[] {
+  const bin = resolverPath();
+  if (existsSync(bin)) {
+    const names = namesFile(netName);
+    if (!existsSync(names)) {
+      const rec = readJsonIfExists<NetworkRecord>(recordFile);
+      if (rec) writeNamesFile(rec);
+    }
+    return [bin, names, address, String(port)];
+  }
+  const { file, nodeArgs } = serveEntry();
+  return [process.execPath, ...nodeArgs, file, recordFile, address, String(port)];
+}
+
 export async function execStartResolver(netName: string, recordFile: string, address: string, port = 53): Promise<ResolverProcess> {
   const log = resolverLogFile(netName);
   mkdirSync(path.dirname(log), { recursive: true });
   const logFd = openSync(log, 'a');
-  const { file, nodeArgs } = serveEntry();
-  const child = spawn(process.execPath, [...nodeArgs, file, recordFile, address, String(port)], {
+  const argv = planResolverCommand(netName, recordFile, address, port);
+  const child = spawn(argv[0]!, argv.slice(1), {
     cwd: packageRoot(),
     detached: true,
     stdio: ['ignore', 'pipe', logFd],

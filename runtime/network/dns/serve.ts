@@ -1,5 +1,6 @@
 /**
- * The resolver process of one network (entry point: `node serve.js <record.json> <address> <port>`).
+ * The Node fallback of the resolver (entry point: `node serve.js <record.json> <address> <port>`), used
+ * only when the C one (native/dns, same answers over UDP, plus TCP) is not built.
  *
  * Where it runs and why: tscompose has no daemon, so each network gets one small detached process, started by
  * `network create` and stopped by `network rm`, listening on the bridge's gateway address (UDP 53). Containers
@@ -11,7 +12,7 @@
 import dgram from 'node:dgram';
 import { readFileSync, statSync } from 'node:fs';
 import type { NetworkRecord } from '../types.js';
-import { planNameTable, planResponse, planServfail, parseResolvConf, type NameTable } from './names.js';
+import { planLinkTable, planNameTable, planResponse, planServfail, parseResolvConf, type LinkTable, type NameTable } from './names.js';
 import { execForwardQuery } from './forward.js';
 
 const [recordFile, address, portText] = process.argv.slice(2);
@@ -21,6 +22,7 @@ if (!recordFile || !address || !portText) {
 }
 
 let table: NameTable = new Map();
+let links: LinkTable = new Map();
 /** container address -> its own upstream servers (service `dns`) */
 let upstreamsOf = new Map<string, string[]>();
 let stamp = '';
@@ -35,6 +37,7 @@ function refresh(): boolean {
     try {
       const rec = JSON.parse(readFileSync(recordFile!, 'utf8')) as NetworkRecord;
       table = planNameTable(rec.endpoints ?? {});
+      links = planLinkTable(rec.endpoints ?? {});
       upstreamsOf = new Map(Object.values(rec.endpoints ?? {}).filter((e) => e.dns && e.dns.length > 0).map((e) => [e.ipv4, e.dns!]));
       stamp = s;
     } catch { /* being replaced right now: keep the last table */ }
@@ -54,7 +57,7 @@ function refresh(): boolean {
 const sock = dgram.createSocket({ type: 'udp4', reuseAddr: false });
 sock.on('message', (msg, rinfo) => {
   if (!refresh()) return shutdown();
-  const d = planResponse(msg, table);
+  const d = planResponse(msg, table, rinfo.address, links);
   if (d.kind === 'answer') sock.send(d.packet, rinfo.port, rinfo.address);
   else if (d.kind === 'forward') {
     void execForwardQuery(msg, upstreamsOf.get(rinfo.address) ?? upstreams, 1000).then((r) => {

@@ -24,3 +24,9 @@ test('hosts file: localhost, own name with domainname, extra_hosts in both synta
   assert.throws(() => planHostsFile({ container: 'c', hostname: 'h', extraHosts: ['x:host-gateway'] }), { code: 'E_EXTRA_HOSTS', message: /container "c": extra_hosts "x:host-gateway" needs a network/ });
   assert.throws(() => planHostsFile({ container: 'c', hostname: 'h', extraHosts: ['nocolon'] }), { code: 'E_EXTRA_HOSTS' });
 });
+
+test('network_mode host: the host loopback resolvers stay, and extra_hosts go after the host /etc/hosts', () => {
+  assert.equal(planResolvConf({ hostResolvConf: host, hostNetwork: true }), 'nameserver 127.0.0.53\nnameserver 10.255.255.53\nsearch corp.example\noptions edns0\n');
+  assert.equal(planHostsFile({ container: 'c', hostname: 'ignored', hostHosts: '127.0.0.1\tlocalhost\n10.0.0.5\tbuildbox\n\n', extraHosts: ['gw:host-gateway'], hostGateway: '127.0.0.1' }),
+    '127.0.0.1\tlocalhost\n10.0.0.5\tbuildbox\n127.0.0.1\tgw\n');
+});
