@@ -43,6 +43,10 @@ export function isSameProcessAlive(id: PidIdentity): boolean {
   return parseStartTime(stat) === id.startTime;
 }
 
+let self: PidIdentity | undefined;
+
+/** Read once: this process's start time never changes, and every lock taken asks for it. */
 export function selfIdentity(): PidIdentity {
-  return { pid: process.pid, startTime: readStartTime(process.pid) ?? 0 };
+  if (self?.pid !== process.pid) self = { pid: process.pid, startTime: readStartTime(process.pid) ?? 0 };
+  return { ...self };
 }

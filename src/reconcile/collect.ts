@@ -12,13 +12,18 @@ export function collectObserved(project: string): ObservedState {
   const networks = listNetworks();
   const volumes = listVolumes();
   const containers = listContainers({ labels: [`${L.project}=${project}`], all: true }).map((c) => observedContainerFrom(c, {
-    networks: networks.filter((n) => n.endpoints[c.id]).map((n) => n.name),
+    // an endpoint still pending (its attach was interrupted) is no attachment: the planner recreates the container
+    networks: networks.filter((n) => n.endpoints[c.id] && !n.endpoints[c.id]!.pending).map((n) => n.name),
     mounts: volumes.filter((v) => !v.anonymous && v.users.includes(c.id)).map((v) => v.name),
   }));
   return {
     containers,
-    // networks and volumes by any project: the planner matches Compose names (external ones included)
-    networks: networks.map((n) => ({ name: n.name, labels: n.labels, ...(n.labels[L.configHash] ? { configHash: n.labels[L.configHash] } : {}) })),
-    volumes: volumes.filter((v) => !v.anonymous).map((v) => ({ name: v.name, labels: v.labels })),
+    // networks and volumes by any project: the planner matches Compose names (external ones included).
+    // A network whose create was interrupted (pending) matches no config: up removes and creates it again
+    networks: networks.map((n) => ({ name: n.name, labels: n.labels, ...(n.pending ? { configHash: 'interrupted-create' } : n.labels[L.configHash] ? { configHash: n.labels[L.configHash] } : {}) })),
+    volumes: [
+      ...volumes.filter((v) => !v.anonymous).map((v) => ({ name: v.name, labels: v.labels })),
+      ...volumes.filter((v) => v.anonymous && v.users.length === 0 && v.labels[L.project] === project).map((v) => ({ name: v.name, labels: v.labels, anonymous: true as const })),
+    ],
   };
 }

@@ -4,7 +4,7 @@
  * dependency failed and the dependant goes on after a warning, "failed: …" stops the dependant. The texts
  * are docker compose's (convergence.go), so scripts matching them keep working.
  */
-import type { DependsOnConfig } from '../compose/types.js';
+import type { DependsOnConfig, Project } from '../compose/types.js';
 import type { ObservedContainer } from './observed.js';
 
 export type DependencyVerdict = 'satisfied' | 'waiting' | `failed: ${string}` | `skipped: ${string}`;
@@ -84,4 +84,14 @@ export function checkDependencies(dependant: string, dependsOn: Record<string, D
     if (v === 'waiting') waitingOn ??= dependency;
   }
   return waitingOn ? { verdict: 'waiting', dependency: waitingOn, warnings } : { verdict: 'satisfied', warnings };
+}
+
+/**
+ * `up --wait`'s condition for one service: a one-shot that another service waits for with
+ * service_completed_successfully is awaited to complete (it is not expected to keep running); every
+ * other service to be running, or healthy when it has a healthcheck (docker compose's getDependencyCondition).
+ */
+export function waitConditionOf(project: Project, service: string): WaitCondition {
+  const oneShot = Object.values(project.services).some((s) => s.depends_on?.[service]?.condition === 'service_completed_successfully');
+  return oneShot ? 'service_completed_successfully' : 'running_or_healthy';
 }

@@ -2,25 +2,30 @@
  * How one plan step is done against the runtime (the executor's `run` callback for up and down). The
  * plan has decided what to do; this file only does it, with the context naming the object on failure.
  * Containers are created without starting, attached to their networks through /proc/<pid>/ns/net while
- * the process waits for start, then started by the start step.
+ * the process waits for start, then started by the start step. Lifecycle hooks run here too (hooks.ts).
+ * What a CLI killed mid-way leaves is trusted only when consistent: an interrupted create is made again,
+ * a stop still under way is waited for, endpoints and volume users of containers that are gone are
+ * released before their network or volume is removed.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import {
-  RuntimeError, acquireVolume, attachNetwork, createContainer, createNetwork, createVolume, detachNetwork, listContainers,
-  listNetworks, listVolumes, planGatewayNetwork, planHostsFile, planResolvConf, pullImage, readNetwork, releaseVolume,
-  inspectContainer, removeContainer, removeImage, removeNetwork, removeVolume, resolveImageFacts, startContainer, stopContainer, unpauseContainer,
-  killContainer, restartContainer, type ImageFacts, type PortRequest,
+  RuntimeError, attachNetwork, createContainer, createNetwork, createVolume, detachNetwork, listContainers,
+  listNetworks, listVolumes, planGatewayNetwork, pullImage, releaseVolume,
+  inspectContainer, removeContainer, removeImage, removeNetwork, removeVolume, resolveImageFacts, startContainer, stopContainer, pauseContainer, unpauseContainer,
+  killContainer, type ContainerSpec, type ImageFacts, type PortRequest,
 } from '../../runtime/index.js';
 import type { Project, ServiceConfig } from '../compose/types.js';
 import { done, working, type ProgressEvent } from '../progress/events.js';
 import { serviceHash } from '../compose/hash.js';
 import { checkDependency } from './conditions.js';
+import { execHooks } from './hooks.js';
 import { L, type LabelContext } from './labels.js';
 import { observedContainerFrom } from './observed-from-runtime.js';
 import { networkHash, volumeHash } from './plan-resources.js';
 import type { AwaitCondition, Step } from './plan-model.js';
-import { planContainerSpec } from './service-spec.js';
+import { planContainerSpec, planLinks } from './service-spec.js';
+import { collectHostFacts, execUndoHostFacts, execWriteOwnHosts, secretsDir } from './service-host.js';
 
 export interface StepContext {
   project: Project;
@@ -48,6 +53,8 @@ export function createStepRunner(ctx: StepContext): StepRunner {
   const imageFacts = (image: string) => facts.get(image) ?? facts.set(image, resolveImageFacts(image)).get(image)!;
   // a container made in this run wins over the observed id the step carries (a recreate's start names the old one)
   const idOf = (s: Step) => created.get(s.name ?? s.resource.replace(/^Container /, '')) ?? s.containerId;
+  const serviceOf = (s: Step) => (s.service ? ctx.project.services[s.service] : undefined);
+  const nameOf = (s: Step) => s.resource.replace(/^Container /, '');
 
   const before = async (s: Step) => {
     for (const a of s.awaits ?? []) await execAwait(ctx, s.service!, a);
@@ -55,9 +62,9 @@ export function createStepRunner(ctx: StepContext): StepRunner {
   const run = async (s: Step): Promise<void> => {
     switch (s.op) {
       case 'create-network': return void await execCreateNetwork(ctx, s.key!);
-      case 'remove-network': return removeNetwork(s.name!);
+      case 'remove-network': return execRemoveNetwork(s.name!);
       case 'create-volume': return void await execCreateVolume(ctx, s.key!);
-      case 'remove-volume': return removeVolume(s.name!);
+      case 'remove-volume': return execRemoveVolume(s.name!);
       case 'pull': {
         // the services of this image record the digest just pulled, so the next up finds them up to date
         const { record } = await pullImage(s.name!);
@@ -76,15 +83,30 @@ export function createStepRunner(ctx: StepContext): StepRunner {
         const service = ctx.project.services[s.service!]!;
         const image = await imageFacts(imageOf(ctx.project, service));
         const inherited = s.inheritAnonymousVolumes === false ? {} : collectAnonymousVolumes(s.containerId!);
+        await execHooks(service, 'pre_stop', s.containerId!, nameOf(s));
         await stopContainer(s.containerId!, stopOpts(ctx));
         await execRemoveContainer(s.containerId!, s.inheritAnonymousVolumes === false);
         created.set(s.name!, await execCreateContainer(ctx, service, s.number!, s.name!, image, inherited));
         return;
       }
-      case 'start-container': return execStartContainer(ctx, idOf(s)!, s.service!);
-      case 'stop-container': return stopContainer(s.containerId!, stopOpts(ctx));
-      case 'restart-container': return restartContainer(s.containerId!, stopOpts(ctx));
+      case 'start-container': {
+        // docker compose runs post_start once the container runs; a failing hook fails the start
+        const id = await execStartContainer(ctx, idOf(s)!, s.service!, s.number);
+        if (id !== idOf(s)) created.set(nameOf(s), id);
+        return execHooks(serviceOf(s), 'post_start', id, nameOf(s));
+      }
+      case 'stop-container': {
+        await execHooks(serviceOf(s), 'pre_stop', s.containerId!, nameOf(s));
+        return stopContainer(s.containerId!, stopOpts(ctx));
+      }
+      case 'restart-container': {
+        // stop, then the start step's path: the new process has a new network namespace to attach
+        await stopContainer(s.containerId!, stopOpts(ctx));
+        const id = await execStartContainer(ctx, s.containerId!, s.service!, s.number);
+        return execHooks(serviceOf(s), 'post_start', id, nameOf(s));
+      }
       case 'kill-container': return killContainer(s.containerId!, s.signal);
+      case 'pause-container': return pauseContainer(s.containerId!);
       case 'unpause-container': return unpauseContainer(s.containerId!);
       case 'remove-container': return execRemoveContainer(s.containerId!, s.removeVolumes === true);
     }
@@ -136,40 +158,35 @@ function collectAnonymousVolumes(id: string): Record<string, string> {
   return out;
 }
 
-async function execCreateContainer(ctx: StepContext, s: ServiceConfig, number: number, name: string, image: ImageFacts, inherited: Record<string, string> = {}): Promise<string> {
+/** How `run` makes its one-off container differently: labels adjusted, network aliases only with --use-aliases. */
+export interface CreateVariant {
+  adjustSpec?: (spec: ContainerSpec) => ContainerSpec;
+  /** default true */
+  aliases?: boolean;
+}
+
+export async function execCreateContainer(ctx: StepContext, s: ServiceConfig, number: number, name: string, image: ImageFacts, inherited: Record<string, string> = {}, variant: CreateVariant = {}): Promise<string> {
   const { project } = ctx;
   const id = randomBytes(32).toString('hex');
   const nets = serviceNetworks(project, s);
   const gateway = planGatewayNetwork(nets.map((n) => ({ name: n.name, gwPriority: s.networks?.[n.key]?.gw_priority, internal: project.networks[n.key]!.internal })));
-  const resolver = readNetwork(gateway ?? nets[0]?.name ?? '')?.gateway;
-  const volumeDirs: Record<string, string> = {};
-  const acquired: string[] = [];
+  // volumes (named, anonymous, the image's, volumes_from), secrets/configs and name-service files: service-host.ts
+  const host = await collectHostFacts(project, s, id, name, image, inherited, nets, gateway);
   try {
-    for (const v of s.volumes ?? []) {
-      if (v.type !== 'volume') continue;
-      // a volume without source is anonymous: one of its own per container, removed with it under -v
-      const vol = v.source ? project.volumes[v.source]?.name ?? v.source : inherited[v.target] ?? (await createVolume({ anonymous: true, labels: { [L.project]: project.name } })).name;
-      volumeDirs[v.target] = await acquireVolume(vol, id);
-      acquired.push(vol);
-    }
-    const hostMode = s.network_mode === 'host';
     const spec = planContainerSpec({
       project, service: s, id, number, image, name,
-      labels: ctx.labels, configHash: serviceHash(s), imageDigest: ctx.imageDigests[s.name], volumeDirs,
-      ...(hostMode ? {} : {
-        resolvConf: planResolvConf({ resolver, dns: s.dns, dnsSearch: s.dns_search, dnsOpt: s.dns_opt, hostResolvConf: readHostResolvConf() }),
-        hostsFile: planHostsFile({ hostname: s.hostname ?? id.slice(0, 12), domainname: s.domainname, extraHosts: s.extra_hosts, hostGateway: resolver, container: name }),
-      }),
+      labels: ctx.labels, configHash: serviceHash(s), imageDigest: ctx.imageDigests[s.name], ...host,
     });
-    await createContainer(spec, { start: false });
+    await createContainer(variant.adjustSpec ? variant.adjustSpec(spec) : spec, { start: false });
   } catch (e) {
-    for (const vol of acquired) await releaseVolume(vol, id).catch(() => undefined);
+    await execUndoHostFacts(id, host);
     throw e;
   }
   try {
     const pid = listContainers({ all: true }).find((c) => c.id === id)?.state?.pid;
     if (nets.length > 0 && !pid) throw new RuntimeError('E_CREATE', `create container "${name}": no process after create`);
-    for (const n of nets) await execAttach(ctx, s, n, id, name, `/proc/${pid}/ns/net`, n.name === gateway);
+    for (const n of nets) await execAttach(ctx, s, n, id, name, `/proc/${pid}/ns/net`, n.name === gateway, variant.aliases ?? true);
+    execWriteOwnHosts(s, id, name, gateway ?? nets[0]?.name);
   } catch (e) {
     await execRemoveContainer(id, false).catch(() => undefined);
     throw e;
@@ -177,7 +194,7 @@ async function execCreateContainer(ctx: StepContext, s: ServiceConfig, number: n
   return id;
 }
 
-function execAttach(ctx: StepContext, s: ServiceConfig, n: { key: string; name: string }, id: string, name: string, netns: string, defaultRoute: boolean) {
+function execAttach(ctx: StepContext, s: ServiceConfig, n: { key: string; name: string }, id: string, name: string, netns: string, defaultRoute: boolean, withAliases = true) {
   const cfg = s.networks?.[n.key] ?? undefined;
   const first = serviceNetworks(ctx.project, s)[0]?.key === n.key;
   // docker publishes ports on every network's endpoint; one DNAT per host port is enough, on the first one
@@ -187,50 +204,112 @@ function execAttach(ctx: StepContext, s: ServiceConfig, n: { key: string; name: 
   })) : [];
   return attachNetwork({
     network: n.name, netns, containerId: id, containerName: name, hostname: s.hostname,
-    aliases: [s.name, ...(cfg?.aliases ?? []), ...(s.links ?? []).map((l) => l.split(':').pop()!)],
+    // links and external_links are names this container alone resolves (Docker's per-endpoint aliases)
+    aliases: withAliases ? [s.name, ...(cfg?.aliases ?? [])] : [], links: planLinks(s),
     ipv4Address: cfg?.ipv4_address, macAddress: cfg?.mac_address ?? s.mac_address, interfaceName: cfg?.interface_name,
     defaultRoute, ports, dns: s.dns,
   });
 }
 
-function readHostResolvConf(): string {
-  try { return readFileSync('/etc/resolv.conf', 'utf8'); } catch { return ''; }
-}
-
 /**
- * Start. A created container is attached to the networks it misses first (a CLI killed between create and
- * attach leaves one without); a container that ran before gets a new process and network namespace from
- * the shim, so its old endpoints go and new ones are made right after the start.
+ * Start; returns the id of the container started. A created container is attached to the networks it
+ * misses first (a CLI killed between create and attach leaves one without); a container that ran before
+ * gets a new process and network namespace from the shim, so its old endpoints go and new ones are made
+ * right after the start. A container whose create never finished (a CLI killed between writing its
+ * record and the shim making it: no state, no process) cannot be started: it is made again under its name.
  */
-async function execStartContainer(ctx: StepContext, id: string, service: string): Promise<void> {
+async function execStartContainer(ctx: StepContext, id: string, service: string, number: number | undefined): Promise<string> {
+  if (!(await execSettleStop(id))) return id;
   const before = listContainers({ all: true }).find((c) => c.id === id);
   const s = ctx.project.services[service];
+  if (before && s && number !== undefined && checkUnfinishedCreate(before)) {
+    const image = await resolveImageFacts(imageOf(ctx.project, s));
+    await execRemoveContainer(id, false);
+    const fresh = await execCreateContainer(ctx, s, number, before.name, image);
+    await startContainer(fresh);
+    return fresh;
+  }
   const fresh = before?.status === 'created';
   if (fresh && s) await execAttachMissing(ctx, s, id, before.name, before.state?.pid);
   if (!fresh) for (const n of listNetworks()) if (n.endpoints[id]) await detachNetwork(n.name, id);
   await startContainer(id);
-  if (fresh || !before || !s) return;
+  if (fresh || !before || !s) return id;
   await execAttachMissing(ctx, s, id, before.name, listContainers({ all: true }).find((c) => c.id === id)?.state?.pid);
+  return id;
+}
+
+/**
+ * A container with a stop under way (observed as exited: see observed-from-runtime.ts) is waited for
+ * until it is down, so it can be started again. False when it is still running after the deadline: a
+ * stop that does not end (or a signal that did not stop it) leaves a running container, which is the goal.
+ */
+async function execSettleStop(id: string, timeoutMs = 15_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = listContainers({ all: true }).find((x) => x.id === id);
+    if (!c || c.status !== 'running' || !c.state?.stopRequested) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Pure: a container record without any state from its shim is one whose create was interrupted. */
+export function checkUnfinishedCreate(c: { status: string; state: { pid?: number } | null }): boolean {
+  return c.status === 'created' && (c.state === null || !c.state.pid);
+}
+
+/**
+ * A network's endpoints are trusted only while their container exists: a CLI killed between removing a
+ * container and detaching it (or a create undone half-way) leaves one behind, which would block the removal.
+ */
+/** Pure: the container states whose network endpoints are live (their netns exists). */
+export function holdsEndpoint(status: string): boolean {
+  return status === 'running' || status === 'paused' || status === 'restarting';
+}
+
+async function execRemoveNetwork(name: string): Promise<void> {
+  const rec = listNetworks().find((n) => n.name === name);
+  if (rec) {
+    // as docker frees a container's endpoint when it stops, only running containers keep a network in use
+    const live = new Set(listContainers({ all: true }).filter((c) => holdsEndpoint(c.status)).map((c) => c.id));
+    for (const id of Object.keys(rec.endpoints)) if (!live.has(id)) await detachNetwork(name, id);
+  }
+  await removeNetwork(name);
+}
+
+/** Likewise a volume's users: a container that no longer exists does not keep its volume. */
+async function execRemoveVolume(name: string): Promise<void> {
+  const v = listVolumes().find((x) => x.name === name);
+  if (v) {
+    const live = new Set(listContainers({ all: true }).map((c) => c.id));
+    for (const id of v.users) if (!live.has(id)) await releaseVolume(name, id);
+  }
+  await removeVolume(name);
 }
 
 async function execAttachMissing(ctx: StepContext, s: ServiceConfig, id: string, name: string, pid: number | undefined): Promise<void> {
   const nets = serviceNetworks(ctx.project, s);
+  // an endpoint left pending by a killed attach is undone (whatever part of it was made) and made again
+  for (const n of listNetworks()) if (n.endpoints[id]?.pending) await detachNetwork(n.name, id);
   const live = new Set(listNetworks().filter((n) => n.endpoints[id]).map((n) => n.name));
   const missing = nets.filter((n) => !live.has(n.name));
   if (missing.length === 0) return;
   if (!pid) throw new RuntimeError('E_START', `start container "${name}": no process to attach networks to`);
   const gateway = planGatewayNetwork(nets.map((n) => ({ name: n.name, gwPriority: s.networks?.[n.key]?.gw_priority, internal: ctx.project.networks[n.key]!.internal })));
   for (const n of missing) await execAttach(ctx, s, n, id, name, `/proc/${pid}/ns/net`, n.name === gateway);
+  execWriteOwnHosts(s, id, name, gateway ?? nets[0]?.name);
 }
 
 /** Detach from its networks, remove it, let go of its volumes (and remove its anonymous ones with -v). */
 export async function execRemoveContainer(id: string, removeAnonymous: boolean): Promise<void> {
   for (const n of listNetworks()) if (n.endpoints[id]) await detachNetwork(n.name, id);
   await removeContainer(id, { force: true });
+  rmSync(secretsDir(id), { recursive: true, force: true });
   for (const v of listVolumes()) {
     if (!v.users.includes(id)) continue;
     await releaseVolume(v.name, id);
-    if (removeAnonymous && v.anonymous) await removeVolume(v.name);
+    // an anonymous volume still used by another container (volumes_from) stays with that one
+    if (removeAnonymous && v.anonymous && v.users.every((u) => u === id)) await removeVolume(v.name);
   }
 }
 

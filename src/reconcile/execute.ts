@@ -23,6 +23,7 @@ export const STEP_TEXT: Record<StepOp, [string, string]> = {
   'restart-container': ['Restarting', 'Restarted'],
   'kill-container': ['Killing', 'Killed'],
   'remove-container': ['Removing', 'Removed'],
+  'pause-container': ['Pausing', 'Paused'],
   'unpause-container': ['Unpausing', 'Unpaused'],
 };
 

@@ -16,11 +16,14 @@ export interface ContainerAttachments {
 
 export function observedContainerFrom(summary: ContainerSummary, attachments: ContainerAttachments = {}): ObservedContainer {
   const state = summary.state;
+  // a stop under way (asked for by a command killed before it finished: the shim carries it out anyway)
+  // means the container is on its way out: the planner must not count it as up
+  const stopping = summary.status === 'running' && state?.stopRequested === true;
   return {
     id: summary.id,
     name: summary.name,
     labels: summary.labels,
-    status: summary.status,
+    status: stopping ? 'exited' : summary.status,
     exitCode: state && state.status !== 'running' && state.status !== 'created' ? state.exitCode : null,
     health: state?.health?.status ?? null,
     imageDigest: summary.labels[L.image],

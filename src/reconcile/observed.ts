@@ -27,7 +27,15 @@ export interface ObservedContainer {
 }
 
 export interface ObservedNetwork { name: string; labels: Record<string, string>; configHash?: string }
-export interface ObservedVolume { name: string; labels: Record<string, string> }
+export interface ObservedVolume {
+  name: string;
+  labels: Record<string, string>;
+  /**
+   * An anonymous volume of the project that no container uses: left by a recreate interrupted between
+   * removing the old container and creating the new one (`down -v` removes it with the rest).
+   */
+  anonymous?: true;
+}
 
 export interface ObservedState {
   containers: ObservedContainer[];

@@ -39,13 +39,14 @@ export function planDown(project: Project | undefined, observed: ObservedState, 
 
 /**
  * With a project: the replicas of its services (not of services switched off by profiles: docker compose
- * leaves those), and the orphans under --remove-orphans. Without one: everything with the project label.
+ * leaves those), and the orphans and one-off containers under --remove-orphans. Without one: everything with the project label.
  */
 function downContainers(project: Project | undefined, observed: ObservedState, name: string, options: DownOptions): { containers: ObservedContainer[]; orphanIds: Set<string> } {
   const all = projectContainers(observed, name);
   if (!project) return { containers: all, orphanIds: new Set() };
   const orphanIds = new Set(options.removeOrphans ? orphanContainers(observed, project).map((c) => c.id) : []);
-  return { containers: all.filter((c) => orphanIds.has(c.id) || (!isOneoff(c) && project.services[serviceOf(c)] !== undefined)), orphanIds };
+  // --remove-orphans also takes the project's one-off containers (`run`), running or not, as docker compose does
+  return { containers: all.filter((c) => orphanIds.has(c.id) || ((!isOneoff(c) || options.removeOrphans === true) && project.services[serviceOf(c)] !== undefined)), orphanIds };
 }
 
 /** service → the services that depend on it, from the project or else from the containers' depends_on labels. */
@@ -102,7 +103,8 @@ function downNetworks(project: Project | undefined, observed: ObservedState, nam
 function downVolumes(project: Project | undefined, observed: ObservedState, name: string): string[] {
   if (!project) return observed.volumes.filter((v) => v.labels[L.project] === name).map((v) => v.name).sort();
   const names = Object.values(project.volumes).filter((v) => !v.external).map((v) => v.name);
-  return names.filter((n) => observed.volumes.some((o) => o.name === n)).sort();
+  const unused = observed.volumes.filter((v) => v.anonymous && v.labels[L.project] === name).map((v) => v.name);
+  return [...names.filter((n) => observed.volumes.some((o) => o.name === n && !o.anonymous)), ...unused].sort();
 }
 
 /** --rmi all: every service's image; local: only images without an `image:` (built as `<project>-<service>`). */

@@ -6,10 +6,11 @@
 import type { Project } from '../compose/types.js';
 import { UserError } from '../errors.js';
 import { serviceDependencies, serviceOrder } from '../graph/project-graph.js';
+import { L } from './labels.js';
 import { PlanBuilder, containerResource, type Plan } from './plan-model.js';
 import { assertServicesExist, awaitsOf } from './plan.js';
 import { planStopRemoveInReverse } from './plan-down.js';
-import { isUp, numberOf, serviceContainers, type ObservedContainer, type ObservedState } from './observed.js';
+import { isUp, numberOf, orphanContainers, serviceContainers, type ObservedContainer, type ObservedState } from './observed.js';
 
 export interface SelectOptions { services?: string[] }
 
@@ -65,13 +66,40 @@ export function planRestart(project: Project, observed: ObservedState, options: 
   return b.plan;
 }
 
-/** Sends the signal (default SIGKILL) to every running replica, all at once. */
-export function planKill(project: Project, observed: ObservedState, options: SelectOptions & { signal?: string } = {}): Plan {
+const killable = (c: ObservedContainer): boolean => c.status === 'running' || c.status === 'restarting';
+
+/**
+ * Sends the signal (default SIGKILL) to every running replica, all at once; with `orphans`
+ * (--remove-orphans) the running containers of services no longer in the file get it too.
+ */
+export function planKill(project: Project, observed: ObservedState, options: SelectOptions & { signal?: string; orphans?: boolean } = {}): Plan {
+  const b = new PlanBuilder();
+  const signal = options.signal ?? 'SIGKILL';
+  for (const svc of selectedOrder(project, options.services)) {
+    for (const c of serviceContainers(observed, project.name, svc).filter(killable)) {
+      b.add({ op: 'kill-container', ...who(c, svc), reason: 'kill', signal });
+    }
+  }
+  if (options.orphans) {
+    for (const c of orphanContainers(observed, project).filter(killable)) b.add({ op: 'kill-container', ...who(c, c.labels[L.service] ?? ''), reason: 'orphan', signal });
+  }
+  return b.plan;
+}
+
+/** Freezes every running replica of the selected services (paused ones are left as they are). */
+export function planPause(project: Project, observed: ObservedState, options: SelectOptions = {}): Plan {
   const b = new PlanBuilder();
   for (const svc of selectedOrder(project, options.services)) {
-    for (const c of serviceContainers(observed, project.name, svc).filter((x) => x.status === 'running' || x.status === 'restarting')) {
-      b.add({ op: 'kill-container', ...who(c, svc), reason: 'kill', signal: options.signal ?? 'SIGKILL' });
-    }
+    for (const c of serviceContainers(observed, project.name, svc).filter((x) => x.status === 'running')) b.add({ op: 'pause-container', ...who(c, svc), reason: 'pause' });
+  }
+  return b.plan;
+}
+
+/** Thaws every paused replica of the selected services. */
+export function planUnpause(project: Project, observed: ObservedState, options: SelectOptions = {}): Plan {
+  const b = new PlanBuilder();
+  for (const svc of selectedOrder(project, options.services)) {
+    for (const c of serviceContainers(observed, project.name, svc).filter((x) => x.status === 'paused')) b.add({ op: 'unpause-container', ...who(c, svc), reason: 'unpause' });
   }
   return b.plan;
 }

@@ -12,7 +12,7 @@ export type StepOp =
   | 'create-volume' | 'remove-volume'
   | 'pull' | 'remove-image'
   | 'create-container' | 'recreate-container' | 'start-container' | 'stop-container' | 'restart-container'
-  | 'kill-container' | 'remove-container' | 'unpause-container';
+  | 'kill-container' | 'remove-container' | 'pause-container' | 'unpause-container';
 
 /** Which recreate check fired (the checklist of architecture rule 4). */
 export type RecreateCheck = 'policy' | 'parent' | 'config' | 'image' | 'network' | 'mount';

@@ -251,5 +251,6 @@ function planOrphans(b: PlanBuilder, project: Project, observed: ObservedState, 
 }
 
 export function orphanWarning(orphans: ObservedContainer[]): string {
-  return `Found orphan containers (${orphans.map((c) => c.name).join(', ')}) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`;
+  // docker compose formats a Go []string with %s: `([a b])`
+  return `Found orphan containers ([${orphans.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`;
 }

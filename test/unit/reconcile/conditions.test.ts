@@ -1,8 +1,9 @@
 /** depends_on conditions as predicates over observed replicas, with docker compose's texts. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkDependencies, checkDependency, type DependencyInput } from '../../../src/reconcile/conditions.js';
+import { checkDependencies, checkDependency, waitConditionOf, type DependencyInput } from '../../../src/reconcile/conditions.js';
 import type { ObservedContainer } from '../../../src/reconcile/observed.js';
+import { makeProject, svc } from './fixtures.js';
 
 const ctr = (name: string, over: Partial<ObservedContainer> = {}): ObservedContainer => ({
   id: name, name, labels: {}, status: 'running', exitCode: null, health: null, networks: [], mounts: [], ...over,
@@ -59,4 +60,18 @@ test('all conditions of a service: the first failure decides, skips become warni
   const failed = checkDependencies('web', { migrate: { condition: 'service_completed_successfully', required: true } }, (s) => replicas[s] ?? []);
   assert.equal(failed.verdict, `failed: service "migrate" didn't complete successfully: exit 4`);
   assert.equal(failed.dependency, 'migrate');
+});
+
+test('up --wait: a one-shot awaited with service_completed_successfully must complete, the rest run or turn healthy', () => {
+  const project = makeProject('demo', [
+    svc('migrate'),
+    svc('db'),
+    svc('app', { depends_on: { migrate: { condition: 'service_completed_successfully', required: true }, db: { condition: 'service_healthy', required: true } } }),
+  ]);
+  assert.equal(waitConditionOf(project, 'migrate'), 'service_completed_successfully');
+  assert.equal(waitConditionOf(project, 'db'), 'running_or_healthy');
+  assert.equal(waitConditionOf(project, 'app'), 'running_or_healthy');
+  const exited = (code: number) => [ctr('demo-migrate-1', { status: 'exited', exitCode: code })];
+  assert.equal(checkDependency({ dependant: 'migrate', dependency: 'migrate', condition: waitConditionOf(project, 'migrate'), required: true, containers: exited(0) }), 'satisfied');
+  assert.equal(checkDependency({ dependant: 'db', dependency: 'db', condition: waitConditionOf(project, 'db'), required: true, containers: exited(0) }), 'failed: container demo-migrate-1 exited (0)');
 });

@@ -33,3 +33,12 @@ test('a runtime row maps to an observed container, with exit code, health and im
   });
   assert.deepEqual(observedContainerFrom({ ...summary, status: 'created', state: null }).exitCode, null);
 });
+
+test('a running container with a stop under way is observed as on its way out, not as up', () => {
+  const state = { id: 'abc', status: 'running' as const, pid: 42, pidStartTime: 1, shimPid: 41, shimStartTime: 1, exitCode: null, signal: null, oomKilled: false, startedAt: '', finishedAt: null, restartCount: 0, stopRequested: false, error: null, health: null };
+  const summary: ContainerSummary = { id: 'abc', name: 'demo-db-1', labels: {}, status: 'running', createdAt: '2026-01-01T00:00:00Z', state };
+  assert.equal(observedContainerFrom(summary).status, 'running');
+  assert.equal(observedContainerFrom({ ...summary, state: { ...state, stopRequested: true } }).status, 'exited');
+  // once exited, a stop that was asked for changes nothing
+  assert.equal(observedContainerFrom({ ...summary, status: 'exited', state: { ...state, status: 'exited', stopRequested: true } }).status, 'exited');
+});

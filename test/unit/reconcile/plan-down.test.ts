@@ -21,6 +21,21 @@ test('down -v also removes named volumes and anonymous ones with the containers'
   assertGolden('down-volumes', renderPlan(plan));
 });
 
+test('down -v also removes the project\'s anonymous volumes no container uses (an interrupted recreate left them)', () => {
+  const p = threeTier();
+  const observed = upToDate(p);
+  observed.volumes.push(
+    { name: 'f00d', labels: { [L.project]: p.name }, anonymous: true },
+    { name: 'beef', labels: { [L.project]: 'another' }, anonymous: true },
+  );
+  const removed = (o: { volumes?: boolean }) => planDown(p, observed, o).steps.filter((s) => s.op === 'remove-volume').map((s) => s.name);
+  assert.ok(removed({ volumes: true }).includes('f00d'), JSON.stringify(removed({ volumes: true })));
+  assert.ok(!removed({ volumes: true }).includes('beef'), 'not another project\'s');
+  assert.deepEqual(removed({}), [], 'only with -v');
+  // without a Compose file too, only what carries this project's label
+  assert.equal(planDown(undefined, observed, { projectName: p.name, volumes: true }).steps.filter((s) => s.name === 'beef').length, 0);
+});
+
 test('down leaves external networks and volumes alone', () => {
   const p = threeTier();
   p.networks.default!.external = true;
@@ -89,4 +104,20 @@ test('rm removes stopped replicas; -s stops running ones first; -v takes anonymo
   observed.containers.find((c) => c.name === 'demo-web-1')!.status = 'exited';
   assert.deepEqual(planRm(p, observed).steps.map((s) => `${s.op} ${s.resource}`), ['remove-container Container demo-web-1']);
   assertGolden('rm-stop-volumes', renderPlan(planRm(p, observed, { stop: true, volumes: true, services: ['api', 'web'] })));
+});
+
+test('one-off containers (`run`) stay without --remove-orphans and go with it, running or not', () => {
+  const p = threeTier();
+  const observed = upToDate(p);
+  observed.containers.push(
+    replica(p, 'web', 0, { name: 'demo-web-run-0123456789ab', status: 'running' }, { [L.oneoff]: 'True', [L.number]: '' }),
+    replica(p, 'api', 0, { name: 'demo-api-run-ba9876543210', status: 'exited' }, { [L.oneoff]: 'True', [L.number]: '' }),
+  );
+  const touched = (o: { removeOrphans?: boolean }) => planDown(p, observed, o).steps.filter((s) => s.resource.includes('-run-')).map((s) => `${s.op} ${s.resource}`).sort();
+  assert.deepEqual(touched({}), []);
+  assert.deepEqual(touched({ removeOrphans: true }), [
+    'remove-container Container demo-api-run-ba9876543210',
+    'remove-container Container demo-web-run-0123456789ab',
+    'stop-container Container demo-web-run-0123456789ab',
+  ]);
 });
