@@ -16,3 +16,5 @@ export * from './snapshots.js';
 // networks, volumes, secrets and configs (issue 6)
 export * from './networks.js';
 export * from './volumes.js';
+// restore after a host reboot (issue 4)
+export { restoreAll, type RestoreReport, type RestoreProgress, type ContainerRestore } from './restore.js';

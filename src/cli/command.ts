@@ -37,6 +37,11 @@ export interface CommandSpec {
   summary: string;
   options?: OptionSpec[];
   aliases?: string[];
+  /**
+   * Options end at the first positional argument, the rest go to the handler untouched (`exec web sh -c x`),
+   * as cobra's SetInterspersed(false) does for docker compose's exec and run.
+   */
+  passThrough?: boolean;
   /** sub-commands (image ls, network rm, ...) */
   subcommands?: CommandSpec[];
   load?: () => Promise<{ default: CommandHandler }>;

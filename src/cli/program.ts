@@ -24,6 +24,8 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 
 function toOption(o: OptionSpec): Option {
   const opt = new Option(o.flags, o.description);
+  // `--no-attach <service>` takes a value: its own option (noAttach), not the negation of --attach
+  if (opt.negate && (opt.required || opt.optional)) opt.negate = false;
   if (o.choices) opt.choices(o.choices as string[]);
   if (o.repeatable) opt.argParser(collect);
   if (o.default !== undefined) opt.default(o.default);
@@ -100,6 +102,7 @@ export function parseInvocation(argv: string[], io: IO): Invocation | { help: st
     }
     addGlobalOptions(cmd, true);
     cmd.allowExcessArguments(spec.usage !== undefined);
+    if (spec.passThrough) cmd.passThroughOptions();
     cmd.action((...actionArgs: unknown[]) => {
       const self = actionArgs[actionArgs.length - 1] as Command;
       const flags = mergeGlobalFlags(program, self);

@@ -129,7 +129,8 @@ const ps: CommandHandler = async (ctx) => {
     return 0;
   }
   for (const s of ctx.args) if (project && !project.services[s]) throw usageError(`no such service: ${s}`);
-  const containers = listContainers({ labels: [`${L.project}=${name}`, `${L.oneoff}=False`], all: o.all === true })
+  // -a shows `run`'s one-off containers too (docker compose: oneOffInclude with --all)
+  const containers = listContainers({ labels: [`${L.project}=${name}`, ...(o.all === true ? [] : [`${L.oneoff}=False`])], all: o.all === true })
     .filter((c) => ctx.args.length === 0 || ctx.args.includes(c.labels[L.service] ?? ''))
     .sort((a, b) => a.name.localeCompare(b.name));
   if (o.quiet) {

@@ -1,7 +1,8 @@
 /**
- * `up -d [SERVICE...]`: observe → plan → execute under the project lock. Images must be in the store or are
+ * `up [SERVICE...]`: observe → plan → execute under the project lock. Images must be in the store or are
  * pulled by reference; --dry-run prints the plan and changes nothing; --wait polls until every service of
- * the scope is running (or healthy when it has a healthcheck).
+ * the scope is running (or healthy when it has a healthcheck). Without -d, up then attaches to the services'
+ * logs until their containers exit (src/logs/up-session.ts); Ctrl-C stops them.
  */
 import type { CommandHandler } from '../command.js';
 import { UserError, usageError } from '../../errors.js';
@@ -9,15 +10,24 @@ import { findImage, listContainers } from '../../../runtime/index.js';
 import type { Project } from '../../compose/types.js';
 import { done } from '../../progress/events.js';
 import { collectObserved } from '../../reconcile/collect.js';
-import { checkDependency } from '../../reconcile/conditions.js';
+import { checkDependency, waitConditionOf } from '../../reconcile/conditions.js';
 import { createStepRunner, imageOf } from '../../reconcile/exec-steps.js';
 import { executePlan } from '../../reconcile/execute.js';
 import { L } from '../../reconcile/labels.js';
 import { observedContainerFrom } from '../../reconcile/observed-from-runtime.js';
 import { isUp, serviceContainers, type ObservedState } from '../../reconcile/observed.js';
+import { parsePullOverride, planUpImages } from '../../reconcile/pull-policy.js';
 import { planScope, planUp, renderPlan, type UpOptions } from '../../reconcile/plan.js';
 import { withProjectLock } from '../../reconcile/project-lock.js';
 import { labelContext, loadComposeProject, printWarnings, progressRenderer } from './compose-project.js';
+import { parseTimeout } from './down.js';
+import { createLogFormatter, useColor } from '../../logs/log-format.js';
+import { collectLogContainers } from '../../logs/log-select.js';
+import { formatNanos } from '../../logs/log-time.js';
+import { checkAttachedUpFlags, planAttach, planWatched, type OnExit } from '../../logs/up-attach.js';
+import { runUpSession } from '../../logs/up-session.js';
+import { planKill, planStop } from '../../reconcile/plan-lifecycle.js';
+import type { CommandContext } from '../command.js';
 
 /** Pure: `--scale svc=n` values into a map; a bad one is a usage error naming it. */
 export function parseScale(values: unknown): Record<string, number> {
@@ -30,34 +40,34 @@ export function parseScale(values: unknown): Record<string, number> {
   return out;
 }
 
-/** Pure: the flag combinations docker compose refuses. */
-export function checkUpFlags(o: Record<string, unknown>): void {
+const list = (v: unknown): string[] => (v as string[] | undefined) ?? [];
+
+/** Pure: the flag combinations docker compose refuses; returns whether up detaches and what an exit does. */
+export function checkUpFlags(o: Record<string, unknown>): { detach: boolean; onExit: OnExit } {
   // commander turns --no-recreate into recreate: false (and --no-deps, --no-start alike)
-  if (o.forceRecreate && o.recreate === false) throw usageError('--force-recreate and --no-recreate are incompatible');
   if (o.waitTimeout !== undefined && !/^\d+$/.test(String(o.waitTimeout))) throw usageError(`invalid --wait-timeout "${String(o.waitTimeout)}": want a number of seconds`);
-  if (!o.detach && !o.wait) throw new UserError('E_NOT_SUPPORTED', 'up: attached mode is not supported yet: use -d', { hint: 'run `tscompose up -d`, then `tscompose logs`' });
+  const mode = checkAttachedUpFlags({
+    detach: o.detach === true, wait: o.wait === true, abortOnExit: o.abortOnContainerExit === true, abortOnFailure: o.abortOnContainerFailure === true,
+    exitCodeFrom: o.exitCodeFrom as string | undefined, attach: list(o.attach), attachDependencies: o.attachDependencies === true, noStart: o.start === false,
+  });
+  if (o.forceRecreate && o.recreate === false) throw usageError('--force-recreate and --no-recreate are incompatible');
+  return mode;
 }
 
-/** The image digest of each service whose image is stored; the others are pulled (pull_policy never: an error). */
-async function collectImages(project: Project, scope: string[]): Promise<{ digests: Record<string, string>; pulls: Record<string, string> }> {
-  const digests: Record<string, string> = {};
-  const pulls: Record<string, string> = {};
-  // services share images: one store lookup per image, not per service
-  const found = new Map<string, ReturnType<typeof findImage>>();
-  for (const name of scope) {
-    const s = project.services[name]!;
-    if (!s.image) throw new UserError('E_BUILD_UNSUPPORTED', `service "${name}" has no image: building is not supported yet`, { hint: 'add an image: to the service' });
-    const rec = await (found.get(s.image) ?? found.set(s.image, findImage(s.image)).get(s.image)!);
-    if (rec && s.pull_policy !== 'always') digests[name] = rec.id;
-    else if (s.pull_policy === 'never') throw new UserError('E_IMAGE_MISSING', `service "${name}": image ${s.image} not found and pull_policy is never`, { hint: `load it first: tscompose image load -i <archive>` });
-    else pulls[name] = rec ? 'pull_policy always' : 'not found';
-  }
-  return { digests, pulls };
+/** The image id of each service whose stored image is used; the others are pulled. The decisions are pull-policy.ts's. */
+function collectImages(project: Project, scope: string[], pullFlag: unknown): Promise<{ digests: Record<string, string>; pulls: Record<string, string> }> {
+  const override = parsePullOverride('--pull', pullFlag, ['always', 'missing', 'never']);
+  const lookup = async (image: string) => {
+    const rec = await findImage(image);
+    return rec ? { id: rec.id, ...(rec.lastPulled ? { lastPulled: rec.lastPulled } : {}) } : undefined;
+  };
+  return planUpImages(scope.map((n) => ({ ...project.services[n]!, name: n })), lookup, override, new Date());
 }
 
 const up: CommandHandler = async (ctx) => {
   const o = ctx.options;
-  checkUpFlags(o);
+  const mode = checkUpFlags(o);
+  const stopTimeoutMs = parseTimeout(o.timeout);
   const project = await loadComposeProject(ctx, ctx.args);
   printWarnings(ctx, project.warnings);
   const options: UpOptions = {
@@ -70,8 +80,13 @@ const up: CommandHandler = async (ctx) => {
     noStart: o.start === false,
   };
   const scope = planScope(project, ctx.args, options.noDeps);
-  return withProjectLock(project.name, (m) => ctx.stderr.write(`${m}\n`), async () => {
-    const images = await collectImages(project, scope);
+  const exitCodeFrom = o.exitCodeFrom as string | undefined;
+  if (exitCodeFrom !== undefined && !(options.noDeps ? scope.includes(exitCodeFrom) : project.services[exitCodeFrom])) throw new UserError('E_NO_SUCH_SERVICE', `no such service: ${exitCodeFrom}`);
+  const attached = mode.detach || options.noStart ? [] : planAttach(project, { services: ctx.args, scope, attach: list(o.attach), noAttach: list(o.noAttach), attachDependencies: o.attachDependencies === true });
+  // the attached view shows what this up's containers print from now on, not what was logged before
+  const since = formatNanos(BigInt(Date.now()) * 1_000_000n);
+  const code = await withProjectLock(project.name, (m) => ctx.stderr.write(`${m}\n`), async () => {
+    const images = await collectImages(project, scope, o.pull);
     const observed = collectObserved(project.name);
     const plan = planUp(project, observed, { ...options, imageDigests: images.digests, pulls: images.pulls });
     printWarnings(ctx, plan.warnings);
@@ -82,7 +97,7 @@ const up: CommandHandler = async (ctx) => {
     const renderer = progressRenderer(ctx);
     renderer.start('Running');
     try {
-      const runner = createStepRunner({ project, labels: labelContext(project), imageDigests: images.digests, emit: (e) => renderer.event(e) });
+      const runner = createStepRunner({ project, labels: labelContext(project), imageDigests: images.digests, stopTimeoutMs, emit: (e) => renderer.event(e) });
       await executePlan(plan, runner.run, { parallel: ctx.global.parallel, before: runner.before, emit: (e) => renderer.event(e) });
       emitRunning(project, observed, scope, new Set(plan.steps.map((s) => s.containerId).filter(Boolean) as string[]), (id, text) => renderer.event(done(id, text)));
       if (o.wait) await execWait(project, scope, Number(o.waitTimeout ?? 0), (id, text) => renderer.event(done(id, text)));
@@ -91,8 +106,47 @@ const up: CommandHandler = async (ctx) => {
     }
     return 0;
   });
+  if (code !== 0 || mode.detach || options.noStart || ctx.global.dryRun) return code;
+  return execAttached(ctx, project, { services: ctx.args, scope, attached, since, onExit: mode.onExit, exitCodeFrom, stopTimeoutMs });
 };
 export default up;
+
+/**
+ * Runs one plan (stop or kill) with progress on stderr; the containers to act on are observed now. Stop takes
+ * the project lock; kill does not, as it must get through while a stop holds it (the second Ctrl-C).
+ */
+async function execLifecyclePlan(ctx: CommandContext, project: Project, kind: 'stop' | 'kill', services: string[], stopTimeoutMs: number | undefined): Promise<void> {
+  const locked = <T>(fn: () => Promise<T>): Promise<T> => (kind === 'stop' ? withProjectLock(project.name, (m) => ctx.stderr.write(`${m}\n`), fn) : fn());
+  await locked(async () => {
+    const observed = collectObserved(project.name);
+    const plan = kind === 'stop' ? planStop(project, observed, { services }) : planKill(project, observed, { services });
+    const renderer = progressRenderer(ctx);
+    renderer.start(kind === 'stop' ? 'Stopping' : 'Killing');
+    try {
+      const runner = createStepRunner({ project, labels: labelContext(project), imageDigests: {}, stopTimeoutMs, emit: (e) => renderer.event(e) });
+      await executePlan(plan, runner.run, { parallel: ctx.global.parallel, emit: (e) => renderer.event(e) });
+    } finally {
+      renderer.stop();
+    }
+  });
+}
+
+/** Attached mode: stream the attached services' logs until the watched containers have exited. */
+async function execAttached(ctx: CommandContext, project: Project, a: { services: string[]; scope: string[]; attached: string[]; since: string; onExit: OnExit; exitCodeFrom?: string; stopTimeoutMs?: number }): Promise<number> {
+  const o = ctx.options;
+  const isTTY = (ctx.stdout as NodeJS.WriteStream).isTTY === true;
+  const fmt = createLogFormatter({ color: useColor({ noColor: o.color === false, ansi: ctx.global.ansi, env: ctx.env, isTTY }), prefix: o.logPrefix !== false, timestamps: o.timestamps === true });
+  const watch = planWatched({ services: a.services, scope: a.scope }, a.attached);
+  const initial = collectLogContainers({ project: project.name, services: [...new Set([...a.attached, ...watch])] });
+  return runUpSession({
+    project: project.name, attach: a.attached, watch, since: a.since, onExit: a.onExit, exitCodeFrom: a.exitCodeFrom, timestamps: o.timestamps === true,
+    fmt, stdout: ctx.stdout, stderr: ctx.stderr,
+    // docker compose stops (or kills) the services named on the command line; all when none is named
+    stopAll: () => execLifecyclePlan(ctx, project, 'stop', a.services, a.stopTimeoutMs),
+    // containers that stopped meanwhile refuse the signal: nothing left to kill is not a failure
+    killAll: () => execLifecyclePlan(ctx, project, 'kill', a.services, undefined).catch(() => undefined),
+  }, initial);
+}
 
 /** docker compose reports the containers that were already up to date as Running. */
 function emitRunning(project: Project, observed: ObservedState, scope: string[], touched: Set<string>, emit: (id: string, text: string) => void): void {
@@ -106,10 +160,11 @@ async function execWait(project: Project, scope: string[], timeoutS: number, emi
   while (pending.size > 0) {
     for (const s of [...pending]) {
       const containers = listContainers({ labels: [`${L.project}=${project.name}`, `${L.service}=${s}`, `${L.oneoff}=False`], all: true }).map((c) => observedContainerFrom(c));
-      const v = checkDependency({ dependant: s, dependency: s, condition: 'running_or_healthy', required: true, containers });
+      const condition = waitConditionOf(project, s);
+      const v = checkDependency({ dependant: s, dependency: s, condition, required: true, containers });
       if (v === 'satisfied') {
         pending.delete(s);
-        for (const c of containers) emit(`Container ${c.name}`, c.health === 'healthy' ? 'Healthy' : 'Running');
+        for (const c of containers) emit(`Container ${c.name}`, condition === 'service_completed_successfully' ? 'Exited' : c.health === 'healthy' ? 'Healthy' : 'Running');
       } else if (v.startsWith('failed: ')) {
         throw new UserError('E_WAIT', `service "${s}": ${v.slice('failed: '.length)}`);
       }

@@ -11,7 +11,9 @@ test('up flags: --scale parsing and the combinations refused', () => {
   assert.throws(() => parseScale(['web']), /invalid --scale "web": want SERVICE=NUM/);
   assert.throws(() => parseScale(['web=-1']), /invalid --scale/);
   assert.throws(() => checkUpFlags({ detach: true, forceRecreate: true, recreate: false }), /--force-recreate and --no-recreate are incompatible/);
-  assert.throws(() => checkUpFlags({}), (e: Error & { exitCode?: number }) => /not supported yet: use -d/.test(e.message) && e.exitCode === 1);
+  assert.deepEqual(checkUpFlags({}), { detach: false, onExit: 'ignore' }, 'attached mode by default');
+  assert.throws(() => checkUpFlags({ detach: true, abortOnContainerExit: true }), (e: Error & { exitCode?: number }) => /--detach cannot be combined with --abort-on-container-exit/.test(e.message) && e.exitCode === 1);
+  assert.deepEqual(checkUpFlags({ exitCodeFrom: 'job' }), { detach: false, onExit: 'stop' }, '--exit-code-from implies --abort-on-container-exit');
   assert.doesNotThrow(() => checkUpFlags({ detach: true }));
   assert.throws(() => checkUpFlags({ detach: true, waitTimeout: '1m' }), /invalid --wait-timeout "1m"/);
   assert.doesNotThrow(() => checkUpFlags({ wait: true, waitTimeout: '30' }));
