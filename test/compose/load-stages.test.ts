@@ -8,7 +8,7 @@ const opts = (skip = {}) => ({ cwd: '/tmp', workingDir: '/tmp', configFiles: [{ 
 
 test('stages run in the documented order', () => {
   assert.deepEqual(STAGES.map((s) => s.name), [
-    'files', 'parse', 'name', 'interpolate', 'include', 'extends', 'paths', 'merge', 'validate', 'canonical',
+    'files', 'parse', 'name', 'interpolate', 'resources', 'include', 'extends', 'paths', 'merge', 'validate', 'canonical',
     'defaults', 'env-resolution', 'profiles', 'consistency', 'unsupported', 'bind',
   ]);
 });
