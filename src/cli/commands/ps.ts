@@ -1,7 +1,8 @@
 /**
- * `ps [-a] [-q] [--services] [--format table|json]`: the project's containers with docker compose's
- * columns (NAME IMAGE COMMAND SERVICE CREATED STATUS PORTS) or its JSON fields, one object per line.
- * Rows are collected from the runtime, then rendered by pure functions.
+ * `ps [-a] [-q] [--services] [--status S]... [--filter status=S] [--format table|json|TEMPLATE]`: the
+ * project's containers with docker compose's columns (NAME IMAGE COMMAND SERVICE CREATED STATUS PORTS), its
+ * JSON fields one object per line, or a Go-style template. Rows are collected from the runtime, then rendered
+ * by pure functions.
  */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
@@ -9,6 +10,30 @@ import { inspectContainer, listContainers, listNetworks, type ContainerSummary, 
 import type { Project } from '../../compose/types.js';
 import { L } from '../../reconcile/labels.js';
 import { loadComposeProject } from './compose-project.js';
+import { renderTemplate } from './go-template.js';
+
+const STATES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
+
+/** Column names of `--format 'table …'`, as docker's container formatter heads them. */
+export const PS_HEADERS: Record<string, string> = {
+  ID: 'CONTAINER ID', Name: 'NAME', Names: 'NAMES', Project: 'PROJECT', Service: 'SERVICE', Image: 'IMAGE', Command: 'COMMAND',
+  CreatedAt: 'CREATED AT', RunningFor: 'CREATED', Ports: 'PORTS', State: 'STATE', Status: 'STATUS', Size: 'SIZE', Labels: 'LABELS',
+  Mounts: 'MOUNTS', LocalVolumes: 'LOCAL VOLUMES', Networks: 'NETWORKS', Health: 'HEALTH', ExitCode: 'EXIT CODE',
+};
+
+/** Pure: --status values plus `--filter status=X` (the one filter docker compose knows), checked. */
+export function psStatuses(status: unknown, filter: unknown): string[] {
+  const out = [...((status as string[] | undefined) ?? [])];
+  if (typeof filter === 'string' && filter !== '') {
+    const eq = filter.indexOf('=');
+    if (eq < 0) throw usageError('arguments to --filter should be in form KEY=VAL');
+    const key = filter.slice(0, eq);
+    if (key !== 'status') throw usageError(`unknown filter ${key}`);
+    out.push(filter.slice(eq + 1));
+  }
+  for (const s of out) if (!STATES.includes(s)) throw usageError(`invalid status "${s}": want one of ${STATES.join(', ')}`);
+  return out;
+}
 
 export interface PsRow {
   ID: string;
@@ -121,18 +146,20 @@ async function projectName(ctx: Parameters<CommandHandler>[0]): Promise<{ name: 
 const ps: CommandHandler = async (ctx) => {
   const o = ctx.options;
   const format = (o.format as string | undefined) ?? 'table';
-  if (format !== 'table' && format !== 'json') throw usageError(`invalid --format "${format}": want table or json`);
+  const statuses = psStatuses(o.status, o.filter);
   const { name, project } = await projectName(ctx);
+  for (const s of ctx.args) if (project && !project.services[s]) throw usageError(`no such service: ${s}`);
+  // -a (and any status filter) shows stopped containers; -a also `run`'s one-off ones (docker compose: oneOffInclude)
+  const all = o.all === true || statuses.length > 0;
+  const containers = listContainers({ labels: [`${L.project}=${name}`, ...(o.all === true ? [] : [`${L.oneoff}=False`])], all })
+    .filter((c) => ctx.args.length === 0 || ctx.args.includes(c.labels[L.service] ?? ''))
+    .filter((c) => statuses.length === 0 || statuses.includes(c.status))
+    .sort((a, b) => a.name.localeCompare(b.name));
   if (o.services) {
-    const names = project ? Object.keys(project.services) : [];
-    ctx.stdout.write(names.sort().map((n) => `${n}\n`).join(''));
+    // docker compose lists the services of the containers shown, so `ps --services --status running` works
+    ctx.stdout.write([...new Set(containers.map((c) => c.labels[L.service] ?? ''))].map((n) => `${n}\n`).join(''));
     return 0;
   }
-  for (const s of ctx.args) if (project && !project.services[s]) throw usageError(`no such service: ${s}`);
-  // -a shows `run`'s one-off containers too (docker compose: oneOffInclude with --all)
-  const containers = listContainers({ labels: [`${L.project}=${name}`, ...(o.all === true ? [] : [`${L.oneoff}=False`])], all: o.all === true })
-    .filter((c) => ctx.args.length === 0 || ctx.args.includes(c.labels[L.service] ?? ''))
-    .sort((a, b) => a.name.localeCompare(b.name));
   if (o.quiet) {
     ctx.stdout.write(containers.map((c) => `${c.id}\n`).join(''));
     return 0;
@@ -150,7 +177,9 @@ const ps: CommandHandler = async (ctx) => {
       mounts: (info.Mounts ?? []).filter((m) => m.Type === 'volume').map((m) => m.Source),
     }, now);
   });
-  ctx.stdout.write(format === 'json' ? rows.map((r) => `${JSON.stringify(r)}\n`).join('') : renderPsTable(rows));
+  if (format === 'json') ctx.stdout.write(rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  else if (format === 'table') ctx.stdout.write(renderPsTable(rows));
+  else ctx.stdout.write(renderTemplate(format, rows as unknown as Array<Record<string, unknown>>, PS_HEADERS, Object.keys(PS_HEADERS).concat('Publishers')));
   return 0;
 };
 export default ps;

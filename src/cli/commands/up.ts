@@ -51,6 +51,7 @@ export function checkUpFlags(o: Record<string, unknown>): { detach: boolean; onE
     exitCodeFrom: o.exitCodeFrom as string | undefined, attach: list(o.attach), attachDependencies: o.attachDependencies === true, noStart: o.start === false,
   });
   if (o.forceRecreate && o.recreate === false) throw usageError('--force-recreate and --no-recreate are incompatible');
+  if (o.alwaysRecreateDeps && o.recreate === false) throw usageError('--always-recreate-deps and --no-recreate are incompatible');
   return mode;
 }
 
@@ -75,6 +76,8 @@ const up: CommandHandler = async (ctx) => {
     noDeps: o.deps === false,
     scale: parseScale(o.scale),
     recreate: o.forceRecreate ? 'force' : o.recreate === false ? 'never' : 'diverged',
+    alwaysRecreateDeps: o.alwaysRecreateDeps === true,
+    renewAnonVolumes: o.renewAnonVolumes === true,
     removeOrphans: o.removeOrphans === true || ['1', 'true'].includes((ctx.env.COMPOSE_REMOVE_ORPHANS ?? '').toLowerCase()),
     ignoreOrphans: ['1', 'true'].includes((ctx.env.COMPOSE_IGNORE_ORPHANS ?? '').toLowerCase()),
     noStart: o.start === false,

@@ -11,6 +11,7 @@ test('up flags: --scale parsing and the combinations refused', () => {
   assert.throws(() => parseScale(['web']), /invalid --scale "web": want SERVICE=NUM/);
   assert.throws(() => parseScale(['web=-1']), /invalid --scale/);
   assert.throws(() => checkUpFlags({ detach: true, forceRecreate: true, recreate: false }), /--force-recreate and --no-recreate are incompatible/);
+  assert.throws(() => checkUpFlags({ detach: true, alwaysRecreateDeps: true, recreate: false }), /--always-recreate-deps and --no-recreate are incompatible/);
   assert.deepEqual(checkUpFlags({}), { detach: false, onExit: 'ignore' }, 'attached mode by default');
   assert.throws(() => checkUpFlags({ detach: true, abortOnContainerExit: true }), (e: Error & { exitCode?: number }) => /--detach cannot be combined with --abort-on-container-exit/.test(e.message) && e.exitCode === 1);
   assert.deepEqual(checkUpFlags({ exitCodeFrom: 'job' }), { detach: false, onExit: 'stop' }, '--exit-code-from implies --abort-on-container-exit');
