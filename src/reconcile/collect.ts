@@ -11,7 +11,10 @@ import type { ObservedState } from './observed.js';
 export function collectObserved(project: string): ObservedState {
   const networks = listNetworks();
   const volumes = listVolumes();
-  const containers = listContainers({ labels: [`${L.project}=${project}`], all: true }).map((c) => observedContainerFrom(c, {
+  const everyone = listContainers({ all: true });
+  // a volume user that no longer exists (a down killed between remove and release) does not keep it
+  const live = new Set(everyone.map((c) => c.id));
+  const containers = everyone.filter((c) => c.labels[L.project] === project).map((c) => observedContainerFrom(c, {
     // an endpoint still pending (its attach was interrupted) is no attachment: the planner recreates the container
     networks: networks.filter((n) => n.endpoints[c.id] && !n.endpoints[c.id]!.pending).map((n) => n.name),
     mounts: volumes.filter((v) => !v.anonymous && v.users.includes(c.id)).map((v) => v.name),
@@ -23,7 +26,7 @@ export function collectObserved(project: string): ObservedState {
     networks: networks.map((n) => ({ name: n.name, labels: n.labels, ...(n.pending ? { configHash: 'interrupted-create' } : n.labels[L.configHash] ? { configHash: n.labels[L.configHash] } : {}) })),
     volumes: [
       ...volumes.filter((v) => !v.anonymous).map((v) => ({ name: v.name, labels: v.labels })),
-      ...volumes.filter((v) => v.anonymous && v.users.length === 0 && v.labels[L.project] === project).map((v) => ({ name: v.name, labels: v.labels, anonymous: true as const })),
+      ...volumes.filter((v) => v.anonymous && v.users.every((u) => !live.has(u)) && v.labels[L.project] === project).map((v) => ({ name: v.name, labels: v.labels, anonymous: true as const })),
     ],
   };
 }
