@@ -17,7 +17,7 @@ import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { needsRoot } from '../helpers/root.js';
 import { tscompose } from '../helpers/cli.js';
-import { buildImageFromFiles } from '../helpers/image-kit.js';
+import { buildImage, buildImageFromFiles } from '../helpers/image-kit.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsc-image-interop-'));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -181,7 +181,30 @@ test('image save writes what docker load reads, file by file; docker loads it wh
     assert.match(load.stdout, /Loaded image: tscompose-test\/saved:v1/);
     const id = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', 'tscompose-test/saved:v1'], { encoding: 'utf8' }).stdout.trim();
     assert.ok(id === img.configDigest || id === img.manifestDigest, `docker id ${id}`);
+    // and back: docker's own save of it loads into a fresh tscompose root as the same image
+    const back = path.join(work, 'docker-saved.tar');
+    const ds = spawnSync('docker', ['save', '-o', back, 'tscompose-test/saved:v1'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(ds.status, 0, ds.stderr);
+    const env2 = { TSCOMPOSE_ROOT: freshRoot() };
+    const l2 = await tscompose(['image', 'load', '-i', back], { env: env2 });
+    assert.equal(l2.code, 0, l2.stderr);
+    const again = JSON.parse((await tscompose(['image', 'inspect', 'tscompose-test/saved:v1'], { env: env2 })).stdout) as Array<{ Id: string }>;
+    assert.equal(again[0]?.Id, img.configDigest, 'docker save → tscompose load keeps the image id');
   } finally {
     spawnSync('docker', ['rmi', 'tscompose-test/saved:v1'], { timeout: 60_000 });
+  }
+  // a runnable image: the kit's busybox saved by tscompose runs under docker
+  const bb = await buildImage('busybox');
+  assert.equal((await tscompose(['image', 'load', '-i', bb.archivePath], { env })).code, 0);
+  const bbOut = path.join(work, 'busybox-saved.tar');
+  assert.equal((await tscompose(['image', 'save', '-o', bbOut, 'busybox'], { env })).code, 0);
+  const bl = spawnSync('docker', ['load', '-i', bbOut], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(bl.status, 0, bl.stderr);
+  const tag = /Loaded image: (\S+)/.exec(bl.stdout)?.[1] ?? '';
+  try {
+    const run = spawnSync('docker', ['run', '--rm', '--network', 'none', tag, 'sh', '-c', 'echo ran-under-docker'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.stdout.trim(), 'ran-under-docker', run.stderr);
+  } finally {
+    spawnSync('docker', ['rmi', tag], { timeout: 60_000 });
   }
 });
