@@ -12,14 +12,10 @@ import { spawnCli } from '../helpers/cli-spawn.js';
 import { e2eEnv } from '../helpers/e2e.js';
 import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { ok } from '../helpers/cli-assert.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
 const WAITING = /waiting for another tscompose command working on project/;
-
-function ok(r: CliResult, what: string): CliResult {
-  assert.equal(r.code, 0, `${what} failed (exit ${r.code}):\n${r.stderr}${r.stdout}`);
-  return r;
-}
 
 const names = (r: CliResult): string[] => r.stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { Name: string }).Name).sort();
 

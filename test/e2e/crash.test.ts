@@ -5,7 +5,6 @@
  * e2eEnv leak check: no container process, mount, veth, bridge, cgroup or iptables rule left).
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -14,25 +13,11 @@ import { spawnCli } from '../helpers/cli-spawn.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
 import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { ok } from '../helpers/cli-assert.js';
+import { findFreePort as freePort } from '../helpers/registry.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
 const SERVICES = ['api', 'cache', 'cron', 'db', 'web', 'worker'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function ok(r: CliResult, what: string): CliResult {
-  assert.equal(r.code, 0, `${what} failed (exit ${r.code}):\n${r.stderr}${r.stdout}`);
-  return r;
-}
 
 interface PsJson { Name: string; Service: string; State: string }
 const psRows = (r: CliResult): PsJson[] => r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as PsJson);

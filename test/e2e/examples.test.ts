@@ -7,31 +7,17 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { findFreePort as freePort } from '../helpers/registry.js';
 import path from 'node:path';
 import { test } from 'node:test';
 import { repoRoot, tscompose, type CliResult } from '../helpers/cli.js';
 import { e2eEnv, eventually, type E2eEnv } from '../helpers/e2e.js';
 import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { ok } from '../helpers/cli-assert.js';
 
 const examplesDir = path.join(repoRoot, 'examples');
 
-function ok(r: CliResult, what: string): CliResult {
-  assert.equal(r.code, 0, `${what} failed (exit ${r.code}):\n${r.stderr}${r.stdout}`);
-  return r;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function get(port: number, page = ''): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/${page}`, { signal: AbortSignal.timeout(5000) });

@@ -16,13 +16,9 @@ import { e2eEnv } from '../helpers/e2e.js';
 import { buildImage, buildImageFromFiles } from '../helpers/image-kit.js';
 import { pushImage, startRegistry } from '../helpers/registry.js';
 import { needsRoot } from '../helpers/root.js';
+import { ok } from '../helpers/cli-assert.js';
 
 const cwd = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'ImagesCompose');
-
-function ok(r: CliResult, what: string): CliResult {
-  assert.equal(r.code, 0, `${what} failed (exit ${r.code}):\n${r.stderr}${r.stdout}`);
-  return r;
-}
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

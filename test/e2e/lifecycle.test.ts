@@ -13,13 +13,9 @@ import { cliPath, tscompose, type CliResult } from '../helpers/cli.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
 import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { ok } from '../helpers/cli-assert.js';
 
 const cwd = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'Lifecycle');
-
-function ok(r: CliResult, what: string): CliResult {
-  assert.equal(r.code, 0, `${what} failed (exit ${r.code}):\n${r.stderr}${r.stdout}`);
-  return r;
-}
 
 interface PsJson { ID: string; Name: string; Service: string; State: string; Status: string; ExitCode: number }
 const psRows = (r: CliResult): PsJson[] => r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as PsJson);

@@ -15,13 +15,9 @@ import { e2eEnv, eventually } from '../helpers/e2e.js';
 import { buildImage, buildImageFromFiles } from '../helpers/image-kit.js';
 import { busyboxSpec } from '../helpers/image-recipes.js';
 import { needsRoot } from '../helpers/root.js';
+import { ok } from '../helpers/cli-assert.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
-
-function ok(r: CliResult, what: string): CliResult {
-  assert.equal(r.code, 0, `${what} failed (exit ${r.code}):\n${r.stderr}${r.stdout}`);
-  return r;
-}
 
 /** Addresses busybox nslookup printed for the name (the server's own address lines come first and are skipped). */
 function lookedUp(out: string): string[] {

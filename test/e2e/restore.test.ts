@@ -10,7 +10,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -18,27 +17,13 @@ import { repoRoot, tscompose, type CliResult } from '../helpers/cli.js';
 import { e2eEnv, eventually, unmountUnder } from '../helpers/e2e.js';
 import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { ok } from '../helpers/cli-assert.js';
+import { findFreePort as freePort } from '../helpers/registry.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
 const shimBin = path.join(repoRoot, 'build/Release/tscompose-shim');
 const haveRunc = spawnSync('runc', ['--version']).status === 0;
 const skip = needsRoot || (haveRunc ? false : 'runc is not installed');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function ok(r: CliResult, what: string): CliResult {
-  assert.equal(r.code, 0, `${what} failed (exit ${r.code}):\n${r.stderr}${r.stdout}`);
-  return r;
-}
 
 interface PsJson { ID: string; Name: string; Service: string; State: string }
 const psRows = (r: CliResult): PsJson[] => r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as PsJson).sort((a, b) => a.Service.localeCompare(b.Service));
