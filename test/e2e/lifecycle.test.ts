@@ -1,6 +1,6 @@
 /**
  * The lifecycle and inspection commands on a real 3-service project (testdata/Lifecycle): create → up -d →
- * port → top → stop/start → restart → pause/unpause → kill -s SIGTERM with wait → rm (refused, confirmed,
+ * port → top → logs → exec → run --rm → stop/start → restart → pause/unpause → kill -s SIGTERM with wait → rm (refused, confirmed,
  * -f -s) → ls → stats → events → stop without a Compose file → down, each checked by what it did (ps states,
  * HTTP answers, processes, exit codes), not only by its exit code. The leak check of e2eEnv runs after down.
  */
@@ -27,7 +27,7 @@ async function get(address: string): Promise<string> {
 }
 
 // the timeout covers the wait for the machine-wide e2e lock (up to 15 min when other suites queue) plus the scenario
-test('lifecycle: create, up, port, top, stop/start, restart, pause, kill + wait, rm, ls, stats, events, down', { skip: needsRoot, timeout: 1_200_000 }, async (t) => {
+test('lifecycle: create, up, port, top, logs, exec, run --rm, stop/start, restart, pause, kill + wait, rm, ls, stats, events, down', { skip: needsRoot, timeout: 1_200_000 }, async (t) => {
   const e = await e2eEnv(t);
   const p = e.project;
   const cli = (args: string[], input?: string) => tscompose(['-p', p, ...args], { cwd, env: e.env, input, timeoutMs: 120_000 });
@@ -62,6 +62,19 @@ test('lifecycle: create, up, port, top, stop/start, restart, pause, kill + wait,
   assert.match(top, new RegExp(`^${p}-web-1\nUID\\s+PID\\s+PPID\\s+C\\s+STIME\\s+TTY\\s+TIME\\s+CMD\n`));
   assert.match(top, /^root\s+\d+\s+\d+\s+\d+\s+\S+\s+\?\s+\d\d:\d\d:\d\d\s+httpd -f -p 80 -h \/www$/m);
   assert.doesNotMatch(top, /worker/);
+
+  // logs, exec and run --rm on the same project
+  const logs = await eventually(async () => {
+    const r = ok(await cli(['logs', '--no-color', 'db']), 'logs db');
+    assert.match(r.stdout, /^db-1\s+\| db ready$/m);
+    return r.stdout;
+  }, { timeoutMs: 30_000, intervalMs: 300 });
+  assert.doesNotMatch(logs, /web-1|worker-1/, 'only the service asked for');
+  assert.equal(ok(await cli(['exec', '-T', 'web', 'cat', '/www/index.html']), 'exec web').stdout.trim(), 'lifecycle');
+  assert.equal((await cli(['exec', '-T', 'db', 'sh', '-c', 'exit 4'])).code, 4, 'exec passes the exit code on');
+  const oneOff = ok(await cli(['run', '--rm', '-T', 'worker', 'sh', '-c', 'echo one-off $HOSTNAME']), 'run --rm');
+  assert.match(oneOff.stdout, /^one-off \S+$/m);
+  assert.ok(psRows(ok(await cli(['ps', '-a', '--format', 'json']), 'ps -a')).every((r) => !r.Name.includes('-run-')), 'run --rm left no container');
 
   // stop / start one service: its loop ends on SIGTERM with code 3
   const stopped = ok(await cli(['stop', 'worker']), 'stop worker');

@@ -5,6 +5,7 @@
  * internal network has no way out, a random published port answers on 127.0.0.1, network_mode service:X
  * shares X's address; then volumes, the image's VOLUME, tmpfs, volumes_from, secrets and configs.
  */
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
@@ -99,10 +100,8 @@ test('service discovery, links, replicas, isolation, internal networks, random p
   // the random host port of web, found with `port`, answers on 127.0.0.1 with the replica's hostname
   const published = ok(await cli(['port', 'web', '8080']), 'port web 8080').stdout.trim();
   assert.match(published, /^127\.0\.0\.1:\d+$/);
-  const body = await eventually(async () => {
-    const res = await fetch(`http://${published}/`, { signal: AbortSignal.timeout(3000) });
-    return (await res.text()).trim();
-  }, { timeoutMs: 30_000, intervalMs: 300 });
+  // with curl, as a user would
+  const body = await eventually(() => execFileSync('curl', ['-sf', '--max-time', '3', `http://${published}/`], { encoding: 'utf8' }).trim(), { timeoutMs: 30_000, intervalMs: 300 });
   assert.match(body, /^[0-9a-f]{12}$/, 'the container id-derived hostname');
 
   ok(await cli(['down', '-t', '0']), 'down');
