@@ -3,16 +3,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { paths, withLock } from '../../../runtime/index.js';
 import { withProjectLock } from '../../../src/reconcile/project-lock.js';
 
-test('a second command on one project waits with a message; another project does not wait', async (t) => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'tsc-lock-'));
-  const saved = process.env.TSCOMPOSE_ROOT;
-  process.env.TSCOMPOSE_ROOT = root;
-  t.after(() => { if (saved === undefined) delete process.env.TSCOMPOSE_ROOT; else process.env.TSCOMPOSE_ROOT = saved; rmSync(root, { recursive: true, force: true }); });
+// paths() reads TSCOMPOSE_ROOT once per process, so the whole file shares one root, set before the first lock
+const root = mkdtempSync(path.join(os.tmpdir(), 'tsc-lock-'));
+const saved = process.env.TSCOMPOSE_ROOT;
+process.env.TSCOMPOSE_ROOT = root;
+after(() => {
+  if (saved === undefined) delete process.env.TSCOMPOSE_ROOT;
+  else process.env.TSCOMPOSE_ROOT = saved;
+  rmSync(root, { recursive: true, force: true });
+});
 
+test('a second command on one project waits with a message; another project does not wait', async () => {
   const order: string[] = [];
   const waits: string[] = [];
   let release!: () => void;
@@ -30,21 +35,13 @@ test('a second command on one project waits with a message; another project does
   assert.deepEqual(waits, ['waiting for another tscompose command working on project "demo" to finish']);
 });
 
-test('an error inside the lock is the caller\'s, not a lock timeout', async (t) => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'tsc-lock-'));
-  const saved = process.env.TSCOMPOSE_ROOT;
-  process.env.TSCOMPOSE_ROOT = root;
-  t.after(() => { if (saved === undefined) delete process.env.TSCOMPOSE_ROOT; else process.env.TSCOMPOSE_ROOT = saved; rmSync(root, { recursive: true, force: true }); });
+test('an error inside the lock is the caller\'s, not a lock timeout', async () => {
   await assert.rejects(withProjectLock('demo', () => assert.fail('no wait expected'), async () => { throw new Error('boom'); }), /boom/);
   // the lock was released: the next one gets in at once
   assert.equal(await withProjectLock('demo', () => assert.fail('no wait expected'), async () => 7), 7);
 });
 
-test('a lock left by a killed command is taken over at once, without the waiting message', async (t) => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'tsc-lock-'));
-  const saved = process.env.TSCOMPOSE_ROOT;
-  process.env.TSCOMPOSE_ROOT = root;
-  t.after(() => { if (saved === undefined) delete process.env.TSCOMPOSE_ROOT; else process.env.TSCOMPOSE_ROOT = saved; rmSync(root, { recursive: true, force: true }); });
+test('a lock left by a killed command is taken over at once, without the waiting message', async () => {
   // a holder that is gone: a process that ran and exited (its pid names nobody, or somebody newer)
   const dead = spawnSync('true');
   assert.equal(dead.status, 0);
