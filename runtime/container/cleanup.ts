@@ -3,7 +3,7 @@
  * cannot unmount its overlay), its cgroup dirs (after killing any process still in them), then the bundle
  * itself with upper/work dirs and logs. Safe to run twice; used by remove and by a failed create.
  */
-import { readFileSync, renameSync, rmSync, rmdirSync, existsSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, rmSync, rmdirSync, existsSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { loadAddon } from '../sys/native.js';
@@ -104,4 +104,29 @@ export async function execRetireBundle(b: BundlePaths, id: string): Promise<void
   }
   // async: the deletes of parallel removals go to libuv's threads instead of blocking the event loop
   await rm(grave, { recursive: true, force: true });
+  // bundles retired by a command killed before it deleted them are swept by the next removal
+  for (const left of planGraveSweep(readdirNames(path.dirname(b.dir)), isProcessAlive)) {
+    await rm(path.join(path.dirname(b.dir), left), { recursive: true, force: true });
+  }
+}
+
+/** Pure: the retired bundles (`.removed-<id>-<pid>`) whose remover is gone. */
+export function planGraveSweep(names: string[], alive: (pid: number) => boolean): string[] {
+  return names.filter((n) => {
+    const m = /^\.removed-[0-9a-f]{64}-(\d+)$/.exec(n);
+    return m !== null && !alive(Number(m[1]));
+  });
+}
+
+function readdirNames(dir: string): string[] {
+  try { return readdirSync(dir); } catch { return []; }
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -5,7 +5,8 @@
  * HTTP answers, processes, exit codes), not only by its exit code. The leak check of e2eEnv runs after down.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -130,10 +131,14 @@ test('lifecycle: create, up, port, top, logs, exec, run --rm, stop/start, restar
   assert.match(confirmed.stderr, new RegExp(`Container ${p}-worker-1 Removed`));
   assert.equal((await states()).worker, undefined);
   assert.match(ok(await cli(['rm', 'web']), 'rm of a running service').stderr, /No stopped containers/);
+  // a bundle retired by a remover that was killed before deleting it (its pid is gone) is swept by the next removal
+  const grave = path.join(e.root, 'containers', `.removed-${'e'.repeat(64)}-${spawnSync('true').pid}`);
+  mkdirSync(path.join(grave, 'rootfs'), { recursive: true });
   const forced = ok(await cli(['rm', '-f', '-s', 'db']), 'rm -f -s');
   assert.equal(forced.stdout, `Going to remove ${p}-db-1\n`);
   assert.match(forced.stderr, new RegExp(`Container ${p}-db-1 Stopped[\\s\\S]*Container ${p}-db-1 Removed`));
   assert.deepEqual(Object.keys(await states()), ['web']);
+  assert.equal(existsSync(grave), false, 'the abandoned retired bundle was swept');
 
   // ls: this project, from its labels
   const ls = JSON.parse(ok(await tscompose(['ls', '--format', 'json'], { env: e.env }), 'ls').stdout) as Array<{ Name: string; Status: string; ConfigFiles: string }>;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseLogLine, planLogFilter, rotatedFiles } from '../../../../runtime/container/logs.js';
 import { matchesLabels } from '../../../../runtime/container/list.js';
-import { planUnmounts } from '../../../../runtime/container/cleanup.js';
+import { planUnmounts, planGraveSweep } from '../../../../runtime/container/cleanup.js';
 import { resolveInRoot } from '../../../../runtime/container/path-safety.js';
 import { renderInspectState } from '../../../../runtime/container/inspect.js';
 import { planShimLostState } from '../../../../runtime/container/state.js';
@@ -115,4 +115,10 @@ test('stats and top parsers read the kernel formats', () => {
 test('/proc/<pid>/limits hard limits parse, unlimited as the largest safe integer', () => {
   const text = 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 20000                files\nMax core file size        0                    unlimited            bytes\n';
   assert.deepEqual(parseProcLimits(text), { RLIMIT_NOFILE: 20000, RLIMIT_CORE: Number.MAX_SAFE_INTEGER });
+});
+
+test('retired bundles of a remover that is gone are swept; a live remover\'s and other names are kept', () => {
+  const id = 'a'.repeat(64);
+  const names = [`.removed-${id}-100`, `.removed-${id}-200`, id, '.removed-short-100', `.removed-${id}-x`];
+  assert.deepEqual(planGraveSweep(names, (pid) => pid === 200), [`.removed-${id}-100`]);
 });
