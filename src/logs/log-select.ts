@@ -1,6 +1,6 @@
 /**
  * Which containers a project's logs come from, as docker compose selects them: the project's replicas (no
- * one-off containers) of the named services (all services when none is named), or with --index the one
+ * one-off or hook containers) of the named services (all services when none is named), or with --index the one
  * replica of that number; ordered by service then replica number.
  */
 import { listContainers, type ContainerSummary } from '../../runtime/index.js';
@@ -11,6 +11,8 @@ const PROJECT = 'com.docker.compose.project';
 const SERVICE = 'com.docker.compose.service';
 const NUMBER = 'com.docker.compose.container-number';
 const ONEOFF = 'com.docker.compose.oneoff';
+/** a pre_start hook container kept after its failure: not one of the service's replicas */
+const HOOK = 'com.docker.compose.hook';
 
 export interface LogScope {
   project: string;
@@ -32,7 +34,7 @@ export interface LogContainer {
 /** Pure: the summaries in scope, ordered by service then number. */
 export function planLogContainers(all: ContainerSummary[], scope: LogScope): LogContainer[] {
   return all
-    .filter((c) => c.labels[PROJECT] === scope.project && c.labels[ONEOFF] !== 'True')
+    .filter((c) => c.labels[PROJECT] === scope.project && c.labels[ONEOFF] !== 'True' && c.labels[HOOK] === undefined)
     .filter((c) => scope.services.length === 0 || scope.services.includes(c.labels[SERVICE] ?? ''))
     .map((c) => ({ id: c.id, name: displayName(c.name, c.labels), service: c.labels[SERVICE] ?? '', number: Number(c.labels[NUMBER] ?? 0), summary: c }))
     .filter((c) => scope.index === undefined || c.number === scope.index)

@@ -13,7 +13,7 @@ import {
   RuntimeError, attachNetwork, createContainer, createNetwork, createVolume, detachNetwork, listContainers,
   listNetworks, listVolumes, planGatewayNetwork, pullImage, releaseVolume,
   inspectContainer, removeContainer, removeImage, removeNetwork, removeVolume, resolveImageFacts, startContainer, stopContainer, pauseContainer, unpauseContainer,
-  killContainer, type ContainerSpec, type ImageFacts, type PortRequest,
+  killContainer, readLogs, waitContainer, type ContainerSpec, type ImageFacts, type LogEntry, type PortRequest,
 } from '../../runtime/index.js';
 import type { Project, ServiceConfig } from '../compose/types.js';
 import { done, working, type ProgressEvent } from '../progress/events.js';
@@ -25,6 +25,10 @@ import { observedContainerFrom } from './observed-from-runtime.js';
 import { networkHash, volumeHash } from './plan-resources.js';
 import type { AwaitCondition, Step } from './plan-model.js';
 import { planContainerSpec, planLinks } from './service-spec.js';
+import {
+  checkPreStartFailed, checkPreStartHooks, planOutputTail, planPreStartName, planPreStartService, planPreStartSource, planPreStartSpec,
+  preStartFailure, selectPreStartHookContainers,
+} from './pre-start.js';
 import { collectHostFacts, execUndoHostFacts, execWriteOwnHosts, secretsDir } from './service-host.js';
 
 export interface StepContext {
@@ -55,6 +59,13 @@ export function createStepRunner(ctx: StepContext): StepRunner {
   const idOf = (s: Step) => created.get(s.name ?? s.resource.replace(/^Container /, '')) ?? s.containerId;
   const serviceOf = (s: Step) => (s.service ? ctx.project.services[s.service] : undefined);
   const nameOf = (s: Step) => s.resource.replace(/^Container /, '');
+  // a service's pre_start hooks run once, before the first of its containers starts: every start step of it waits for them
+  const preStarts = new Map<string, Promise<void>>();
+  const preStart = async (s: Step) => {
+    const service = serviceOf(s);
+    if (!service?.pre_start?.length) return;
+    await (preStarts.get(service.name) ?? preStarts.set(service.name, execPreStart(ctx, service, imageFacts)).get(service.name));
+  };
 
   const before = async (s: Step) => {
     for (const a of s.awaits ?? []) await execAwait(ctx, s.service!, a);
@@ -90,7 +101,8 @@ export function createStepRunner(ctx: StepContext): StepRunner {
         return;
       }
       case 'start-container': {
-        // docker compose runs post_start once the container runs; a failing hook fails the start
+        // docker compose runs pre_start before, post_start once the container runs; a failing hook fails the start
+        await preStart(s);
         const id = await execStartContainer(ctx, idOf(s)!, s.service!, s.number);
         if (id !== idOf(s)) created.set(nameOf(s), id);
         return execHooks(serviceOf(s), 'post_start', id, nameOf(s));
@@ -298,6 +310,49 @@ async function execAttachMissing(ctx: StepContext, s: ServiceConfig, id: string,
   const gateway = planGatewayNetwork(nets.map((n) => ({ name: n.name, gwPriority: s.networks?.[n.key]?.gw_priority, internal: ctx.project.networks[n.key]!.internal })));
   for (const n of missing) await execAttach(ctx, s, n, id, name, `/proc/${pid}/ns/net`, n.name === gateway);
   execWriteOwnHosts(s, id, name, gateway ?? nets[0]?.name);
+}
+
+/**
+ * The service's pre_start hooks (pre-start.ts), each an ephemeral container run to its end, when none of
+ * its replicas runs. Hook containers kept by an earlier failure go first; a failed removal does not gate
+ * the start (docker compose only warns), the container stays listed under its name.
+ */
+async function execPreStart(ctx: StepContext, service: ServiceConfig, imageFacts: (image: string) => Promise<ImageFacts>): Promise<void> {
+  const { project } = ctx;
+  const mine = listContainers({ labels: [`${L.project}=${project.name}`, `${L.service}=${service.name}`], all: true });
+  const source = planPreStartSource(mine);
+  if (!source) return;
+  checkPreStartHooks(service);
+  for (const c of selectPreStartHookContainers(mine, project.name, [service.name])) await execRemoveContainer(c.id, true).catch(() => undefined);
+  for (const [i, hook] of (service.pre_start ?? []).entries()) {
+    const what = `service "${service.name}" pre_start[${i}]`;
+    const hookService = planPreStartService(project, service, hook, source.name);
+    const name = planPreStartName(project.name, service.name, randomBytes(32).toString('hex'));
+    let id: string;
+    try {
+      // the hook's image must be in the store: up pulls only the services' images (not yet the hooks')
+      id = await execCreateContainer(ctx, hookService, 0, name, await imageFacts(hookService.image!), {}, {
+        adjustSpec: (spec) => planPreStartSpec(spec, ctx.labels, service.name), aliases: false,
+      });
+    } catch (e) {
+      throw new RuntimeError('E_HOOK', `${what}: ${(e as Error).message}`);
+    }
+    try {
+      await startContainer(id);
+    } catch (e) {
+      await execRemoveContainer(id, true).catch(() => undefined);
+      throw new RuntimeError('E_HOOK', `${what}: ${(e as Error).message}`);
+    }
+    // no time limit: a hook may migrate a database; docker compose waits as long
+    const result = await waitContainer(id);
+    if (!checkPreStartFailed(result)) {
+      await execRemoveContainer(id, true);
+      continue;
+    }
+    const output: LogEntry[] = [];
+    for await (const e of readLogs(id)) output.push(e);
+    throw new RuntimeError('E_HOOK', preStartFailure(service.name, i, result, id, planOutputTail(output)));
+  }
 }
 
 /** Detach from its networks, remove it, let go of its volumes (and remove its anonymous ones with -v). */

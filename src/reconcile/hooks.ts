@@ -4,7 +4,8 @@
  * one after the other; the first that exits non-zero fails the start (post_start) or the stop (pre_stop)
  * with `<service> hook exited with status <n>`. A pre_stop hook of a container that is not running is
  * skipped, as docker compose ignores the conflict its exec create meets then.
- * pre_start exists in compose-go's types but docker compose runs no such hook; neither does tscompose.
+ * pre_start is no exec: each hook is a container of its own, run before the service's containers start
+ * (pre-start.ts decides, exec-steps.ts runs it).
  */
 import { RuntimeError, execCapture, listContainers } from '../../runtime/index.js';
 import type { ServiceConfig, ServiceHook } from '../compose/types.js';

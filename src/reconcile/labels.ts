@@ -19,6 +19,8 @@ export const L = {
   replace: 'com.docker.compose.replace',
   network: 'com.docker.compose.network',
   volume: 'com.docker.compose.volume',
+  /** a lifecycle hook's own container (pre_start): no replica of its service */
+  hook: 'com.docker.compose.hook',
 } as const;
 
 /** `<project>-<service>-<n>`; container_name wins when set. */

@@ -54,9 +54,12 @@ export function numberOf(c: ObservedContainer): number {
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
-/** Every container of the project (one-offs included), by the project label. */
+/**
+ * Every container of the project (one-offs included), by the project label. A kept pre_start hook container
+ * (com.docker.compose.hook) is none of them, as docker compose lists only containers with a config hash.
+ */
 export function projectContainers(observed: ObservedState, project: string): ObservedContainer[] {
-  return observed.containers.filter((c) => c.labels[L.project] === project);
+  return observed.containers.filter((c) => c.labels[L.project] === project && c.labels[L.hook] === undefined);
 }
 
 /** The service's replicas (no one-offs), lowest number first. */

@@ -7,6 +7,7 @@
 import type { Project } from '../compose/types.js';
 import { UserError } from '../errors.js';
 import { L } from './labels.js';
+import { selectPreStartHookContainers } from './pre-start.js';
 import { PlanBuilder, containerResource, imageResource, networkResource, volumeResource, type Plan } from './plan-model.js';
 import { serviceDependencies } from '../graph/project-graph.js';
 import { isOneoff, isUp, numberOf, orphanContainers, projectContainers, serviceOf, type ObservedContainer, type ObservedState } from './observed.js';
@@ -29,6 +30,10 @@ export function planDown(project: Project | undefined, observed: ObservedState, 
   const removed = planStopRemoveInReverse(b, containers, dependentsFrom(project, containers), 'down', options.volumes === true);
   // docker compose removes orphans without their anonymous volumes, even under -v
   for (const s of b.plan.steps) if (s.containerId && orphanIds.has(s.containerId)) delete s.removeVolumes;
+  // kept pre_start hook containers are no replicas (observed.ts): docker compose removes them apart, with their anonymous volumes
+  for (const c of selectPreStartHookContainers(observed.containers, name)) {
+    removed.push(b.add({ op: 'remove-container', resource: containerResource(c.name), service: serviceOf(c), containerId: c.id, reason: 'down', removeVolumes: true }));
+  }
 
   for (const net of downNetworks(project, observed, name)) b.add({ op: 'remove-network', resource: networkResource(net), reason: 'down', name: net }, removed);
   if (options.volumes) for (const vol of downVolumes(project, observed, name)) b.add({ op: 'remove-volume', resource: volumeResource(vol), reason: 'down -v', name: vol }, removed);

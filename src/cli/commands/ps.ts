@@ -152,6 +152,8 @@ const ps: CommandHandler = async (ctx) => {
   // -a (and any status filter) shows stopped containers; -a also `run`'s one-off ones (docker compose: oneOffInclude)
   const all = o.all === true || statuses.length > 0;
   const containers = listContainers({ labels: [`${L.project}=${name}`, ...(o.all === true ? [] : [`${L.oneoff}=False`])], all })
+    // a kept pre_start hook container is no container of the service (docker compose lists only those with a config hash)
+    .filter((c) => c.labels[L.hook] === undefined)
     .filter((c) => ctx.args.length === 0 || ctx.args.includes(c.labels[L.service] ?? ''))
     .filter((c) => statuses.length === 0 || statuses.includes(c.status))
     .sort((a, b) => a.name.localeCompare(b.name));

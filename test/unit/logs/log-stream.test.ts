@@ -52,10 +52,10 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-test('selection: project replicas of the named services, no one-offs, by service then number; --index picks one', () => {
+test('selection: project replicas of the named services, no one-offs or kept hook containers, by service then number; --index picks one', () => {
   const s = (name: string, labels: Record<string, string>) => ({ id: name, name, labels, status: 'running' as const, state: null, createdAt: '' });
   const L = (svc: string, n: number, extra: Record<string, string> = {}) => ({ 'com.docker.compose.project': 'p', 'com.docker.compose.service': svc, 'com.docker.compose.container-number': String(n), ...extra });
-  const all = [s('p-web-2', L('web', 2)), s('p-web-1', L('web', 1)), s('p-db-1', L('db', 1)), s('p-web-run-abc', L('web', 1, { 'com.docker.compose.oneoff': 'True' })), s('q-web-1', { ...L('web', 1), 'com.docker.compose.project': 'q' })];
+  const all = [s('p-web-2', L('web', 2)), s('p-web-1', L('web', 1)), s('p-db-1', L('db', 1)), s('p-web-run-abc', L('web', 1, { 'com.docker.compose.oneoff': 'True' })), s('p-web-pre_start-abc', { 'com.docker.compose.project': 'p', 'com.docker.compose.service': 'web', 'com.docker.compose.hook': 'pre_start' }), s('q-web-1', { ...L('web', 1), 'com.docker.compose.project': 'q' })];
   assert.deepEqual(planLogContainers(all, { project: 'p', services: [] }).map((c) => c.name), ['db-1', 'web-1', 'web-2']);
   assert.deepEqual(planLogContainers(all, { project: 'p', services: ['web'] }).map((c) => c.name), ['web-1', 'web-2']);
   assert.deepEqual(planLogContainers(all, { project: 'p', services: ['web'], index: 2 }).map((c) => c.name), ['web-2']);
