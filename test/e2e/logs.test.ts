@@ -4,11 +4,11 @@
  * a recreated container's output, and is killed by PID; last, `attach` (no terminal) relays output and a TERM.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { cliPath, tscompose, type CliResult } from '../helpers/cli.js';
+import { tscompose, type CliResult } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli-spawn.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
 import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
@@ -56,41 +56,31 @@ test('logs: prefixes, -n, -t, --no-log-prefix, --since/--until, --index, -f acro
   assert.equal((await cli(['logs', 'nosuch'])).code, 1);
 
   // logs -f in the background
-  const child = spawn(cliPath, ['-p', e.project, 'logs', '-f', '--no-color'], { cwd, env: { ...process.env, ...e.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  e.defer(() => { if (child.exitCode === null) child.kill('SIGKILL'); return exited; });
-  const lastTick = (): number => Math.max(0, ...[...out.matchAll(/beta tick (\d+)/g)].map((m) => Number(m[1])));
-  const before = await eventually(() => { const n = lastTick(); assert.ok(n > 0, `no tick yet:\n${out}${err}`); return n; }, { timeoutMs: 30_000 });
-  await eventually(() => assert.ok(lastTick() > before + 1, `no new tick after ${before}:\n${out}${err}`), { timeoutMs: 30_000 });
+  const child = spawnCli(['-p', e.project, 'logs', '-f', '--no-color'], { cwd, env: e.env, timeoutMs: 600_000 });
+  e.defer(() => { child.kill('SIGKILL'); return child.done; });
+  const lastTick = (): number => Math.max(0, ...[...child.stdout().matchAll(/beta tick (\d+)/g)].map((m) => Number(m[1])));
+  const before = await eventually(() => { const n = lastTick(); assert.ok(n > 0, `no tick yet:\n${child.stdout()}${child.stderr()}`); return n; }, { timeoutMs: 30_000 });
+  await eventually(() => assert.ok(lastTick() > before + 1, `no new tick after ${before}:\n${child.stdout()}${child.stderr()}`), { timeoutMs: 30_000 });
 
   ok(await cli(['restart', '-t', '5', 'alpha']), 'restart alpha');
-  await eventually(() => assert.equal(count(out, 'alpha-1  | alpha says hello'), 2, `the restarted container's output:\n${out}${err}`), { timeoutMs: 60_000 });
+  await eventually(() => assert.equal(count(child.stdout(), 'alpha-1  | alpha says hello'), 2, `the restarted container's output:\n${child.stdout()}${child.stderr()}`), { timeoutMs: 60_000 });
 
   ok(await cli(['up', '-d', '--force-recreate', 'beta']), 'recreate beta');
-  await eventually(() => assert.ok(count(out, 'beta-1   | beta tick 1') >= 2, `the recreated container's output:\n${out}${err}`), { timeoutMs: 60_000 });
-  assert.equal(child.exitCode, null, 'logs -f keeps following');
+  await eventually(() => assert.ok(count(child.stdout(), 'beta-1   | beta tick 1') >= 2, `the recreated container's output:\n${child.stdout()}${child.stderr()}`), { timeoutMs: 60_000 });
+  assert.equal(child.exited(), false, 'logs -f keeps following');
 
   child.kill('SIGTERM');
-  assert.equal(await exited, 143);
-  assert.doesNotMatch(err, /internal error/);
+  assert.equal((await child.done).code, 143);
+  assert.doesNotMatch(child.stderr(), /internal error/);
 
   // attach (no terminal): the output as it comes, unprefixed; a TERM is passed on (--sig-proxy) and the
   // container's exit code is attach's
-  const att = spawn(cliPath, ['-p', e.project, 'attach', 'beta'], { cwd, env: { ...process.env, ...e.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let attOut = '';
-  let attErr = '';
-  att.stdout.on('data', (d) => (attOut += d));
-  att.stderr.on('data', (d) => (attErr += d));
-  const attExited = new Promise<number | null>((resolve) => att.on('close', (code) => resolve(code)));
-  e.defer(() => { if (att.exitCode === null) att.kill('SIGKILL'); return attExited; });
-  await eventually(() => assert.match(attOut, /^beta tick \d+$/m, `${attOut}${attErr}`), { timeoutMs: 30_000 });
-  assert.doesNotMatch(attOut, /beta tick 1\n/, 'only what is printed from now on');
+  const att = spawnCli(['-p', e.project, 'attach', 'beta'], { cwd, env: e.env, timeoutMs: 600_000 });
+  e.defer(() => { att.kill('SIGKILL'); return att.done; });
+  await eventually(() => assert.match(att.stdout(), /^beta tick \d+$/m, `${att.stdout()}${att.stderr()}`), { timeoutMs: 30_000 });
+  assert.doesNotMatch(att.stdout(), /beta tick 1\n/, 'only what is printed from now on');
   att.kill('SIGTERM');
-  assert.equal(await attExited, 0, `${attOut}${attErr}`);
+  assert.equal((await att.done).code, 0, `${att.stdout()}${att.stderr()}`);
   const ps = ok(await cli(['ps', '-a', '--format', 'json', 'beta']), 'ps beta').stdout;
   assert.equal((JSON.parse(ps.trim().split('\n')[0]!) as { State: string }).State, 'exited', 'the signal reached the container');
 });

@@ -4,11 +4,11 @@
  * compose does; then an attached `up long` interrupted by SIGINT stops it gracefully. Leak check via e2eEnv.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { cliPath, tscompose, type CliResult } from '../helpers/cli.js';
+import { tscompose, type CliResult } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli-spawn.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
 import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
@@ -47,20 +47,15 @@ test('attached up: --exit-code-from returns the job\'s code and stops the rest; 
   assert.deepEqual(rows.map((x) => `${x.Service}:${x.State}:${x.ExitCode}`).sort(), ['job:exited:3', 'long:exited:0']);
 
   // attached `up long`, interrupted: a graceful stop, the container stays (exited), up exits 130
-  const child = spawn(cliPath, ['-p', e.project, 'up', 'long'], { cwd, env: { ...process.env, ...e.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  e.defer(() => { if (child.exitCode === null) child.kill('SIGKILL'); return exited; });
-  await eventually(() => assert.match(out, /^long-1 {2}\| long running$/m, `${out}${err}`), { timeoutMs: 60_000 });
-  assert.match(out, /^Attaching to long-1$/m, 'a named service is attached without its dependencies');
+  const child = spawnCli(['-p', e.project, 'up', 'long'], { cwd, env: e.env, timeoutMs: 600_000 });
+  e.defer(() => { child.kill('SIGKILL'); return child.done; });
+  await eventually(() => assert.match(child.stdout(), /^long-1 {2}\| long running$/m, `${child.stdout()}${child.stderr()}`), { timeoutMs: 60_000 });
+  assert.match(child.stdout(), /^Attaching to long-1$/m, 'a named service is attached without its dependencies');
   child.kill('SIGINT');
-  assert.equal(await exited, 130, `${out}${err}`);
-  assert.match(err, /Gracefully Stopping\.\.\. press Ctrl\+C again to force/);
-  assert.match(out, /^long-1 {2}\| long got TERM$/m);
-  assert.match(out, /^long-1 exited with code 0$/m);
+  assert.equal((await child.done).code, 130, `${child.stdout()}${child.stderr()}`);
+  assert.match(child.stderr(), /Gracefully Stopping\.\.\. press Ctrl\+C again to force/);
+  assert.match(child.stdout(), /^long-1 {2}\| long got TERM$/m);
+  assert.match(child.stdout(), /^long-1 exited with code 0$/m);
   const after = psRows(ok(await cli(['ps', '-a', '--format', 'json']), 'ps -a after SIGINT'));
   assert.equal(after.find((x) => x.Service === 'long')?.State, 'exited', 'stopped, not removed');
   assert.equal(after.find((x) => x.Service === 'job')?.ExitCode, 3, 'the job (not named) was left alone');

@@ -12,6 +12,8 @@ import { cliPath, repoRoot, type CliResult } from './cli.js';
 
 export interface CliProcess {
   pid: number;
+  /** stdout received so far */
+  stdout(): string;
   /** stderr received so far */
   stderr(): string;
   /** resolves once stderr matches (or rejects when the process ends first or the deadline passes) */
@@ -45,6 +47,7 @@ export function spawnCli(args: string[], opts: { cwd?: string; env?: Record<stri
   });
   return {
     pid: child.pid!,
+    stdout: () => stdout,
     stderr: () => stderr,
     exited: () => exited,
     kill: (signal) => { if (!exited) process.kill(child.pid!, signal); },
