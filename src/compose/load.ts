@@ -80,6 +80,8 @@ export interface LoadState {
   unset: Set<string>;
   /** include / extends references → local files (remote ones fetched by the resources stage) */
   resolveFile: (ref: string, workingDir: string) => string;
+  /** referenced files the resources stage already parsed, each taken once by include/extends */
+  parsed: Map<string, unknown>;
   project?: Project;
 }
 
@@ -114,7 +116,7 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
 export async function runStages(opts: LoadOptions, until: StageName): Promise<LoadState> {
   const state: LoadState = {
     opts, workingDir: opts.workingDir ?? opts.cwd, env: {}, files: [], tree: {}, projectName: '',
-    disabled: {}, warnings: [], unset: new Set(), resolveFile: resourceResolver(new Map()),
+    disabled: {}, warnings: [], unset: new Set(), resolveFile: resourceResolver(new Map()), parsed: new Map(),
   };
   for (const stage of STAGES) {
     if (!(opts.skip?.[stage.name] && stage.name !== 'bind' && stage.name !== 'files')) await stage.run(state);
@@ -215,14 +217,24 @@ function stageInterpolate(s: LoadState, f: FileState): void {
   }
 }
 
+/** The parsed tree of a referenced file: the resources stage's parse when it made one (taken once), else read and parse. */
+function readReferencedTree(s: LoadState, path: string): unknown {
+  if (s.parsed.has(path)) {
+    const tree = s.parsed.get(path);
+    s.parsed.delete(path);
+    return tree;
+  }
+  const text = readText(path);
+  if (text === undefined) throw new UserError('E_COMPOSE_FILE', `open ${path}: no such file or directory`);
+  return parseYaml(text, path);
+}
+
 /** Reads, parses and interpolates a file that another file refers to (extends rebases its paths). */
 function loadReferencedFile(s: LoadState, env: Record<string, string>, cache: Map<string, unknown>) {
   return (path: string): unknown => {
     const cached = cache.get(path);
     if (cached) return cached;
-    const text = readText(path);
-    if (text === undefined) throw new UserError('E_COMPOSE_FILE', `open ${path}: no such file or directory`);
-    let tree = parseYaml(text, path);
+    let tree = readReferencedTree(s, path);
     if (!isMap(tree)) throw new UserError('E_COMPOSE_EMPTY', `${path}: empty compose file`);
     if (!s.opts.skip?.interpolate) tree = interpolateWith(s, tree, env);
     cache.set(path, tree);
@@ -240,9 +252,7 @@ function loadIncluded(s: LoadState) {
     const env = o.env;
     let merged: unknown = {};
     for (const path of o.files) {
-      const text = readText(path);
-      if (text === undefined) throw new UserError('E_COMPOSE_FILE', `open ${path}: no such file or directory`);
-      let tree = parseYaml(text, path);
+      let tree = readReferencedTree(s, path);
       if (!isMap(tree)) throw new UserError('E_COMPOSE_EMPTY', 'empty compose file');
       if (!s.opts.skip?.interpolate) tree = interpolateWith(s, tree, env);
       tree = applyInclude(tree, { file: path, workingDir: o.projectDirectory, env, loadProject: loadIncluded(s), chain: o.chain, resolveFile: s.resolveFile });
@@ -275,7 +285,7 @@ function stageInclude(s: LoadState, f: FileState): void {
 }
 
 async function stageResources(s: LoadState): Promise<void> {
-  const fetched = await prefetchResources(s.files.map((f) => ({ tree: f.tree, dir: s.workingDir })), s.opts.resourceLoaders ?? []);
+  const fetched = await prefetchResources(s.files.map((f) => ({ tree: f.tree, dir: s.workingDir })), s.opts.resourceLoaders ?? [], s.parsed);
   s.resolveFile = resourceResolver(fetched);
 }
 

@@ -53,9 +53,10 @@ function readTree(path: string): unknown {
 /**
  * Fetches every remote reference reachable from `trees` and returns ref → local path. A loader's
  * failure stops the load with the reference named; files that cannot be read or parsed here are
- * left for the include/extends stages, which report them with their own messages.
+ * left for the include/extends stages, which report them with their own messages. Files parsed on
+ * the way go into `parsed` (path → tree) for those stages to take instead of parsing them again.
  */
-export async function prefetchResources(trees: Array<{ tree: unknown; dir: string }>, loaders: ResourceLoader[]): Promise<Map<string, string>> {
+export async function prefetchResources(trees: Array<{ tree: unknown; dir: string }>, loaders: ResourceLoader[], parsed?: Map<string, unknown>): Promise<Map<string, string>> {
   const fetched = new Map<string, string>();
   if (loaders.length === 0) return fetched;
   const visitedFiles = new Set<string>();
@@ -80,7 +81,10 @@ export async function prefetchResources(trees: Array<{ tree: unknown; dir: strin
       if (visitedFiles.has(local)) continue;
       visitedFiles.add(local);
       const sub = readTree(local);
-      if (sub !== undefined) queue.push({ tree: sub, dir: dirname(local) });
+      if (sub === undefined) continue;
+      queue.push({ tree: sub, dir: dirname(local) });
+      // handed to the include/extends stages, which would otherwise parse the same file again
+      parsed?.set(local, sub);
     }
   }
   return fetched;

@@ -97,8 +97,12 @@ test('prefetch follows references through fetched and local files, once each; lo
     writeFileSync(path.join(dir, 'three.yaml'), 'services: {a: {image: x}}\n');
     const calls: string[] = [];
     const loader: ResourceLoader = { accept: (r) => r.startsWith('r:'), load: async (r) => { calls.push(r); return path.join(dir, r.slice(2)); } };
-    const fetched = await prefetchResources([{ tree: { include: ['r:one.yaml'] }, dir }], [loader]);
+    const parsed = new Map<string, unknown>();
+    const fetched = await prefetchResources([{ tree: { include: ['r:one.yaml'] }, dir }], [loader], parsed);
     assert.deepEqual(calls, ['r:one.yaml', 'r:two.yaml', 'r:three.yaml']);
+    // every file read on the way is handed over parsed, once
+    assert.deepEqual([...parsed.keys()].map((f) => path.basename(f)).sort(), ['local.yaml', 'one.yaml', 'three.yaml', 'two.yaml']);
+    assert.deepEqual(parsed.get(path.join(dir, 'three.yaml')), { services: { a: { image: 'x' } } });
     const resolveFile = resourceResolver(fetched);
     assert.equal(resolveFile('r:three.yaml', '/elsewhere'), path.join(dir, 'three.yaml'));
     assert.equal(resolveFile('rel.yaml', '/w'), '/w/rel.yaml');
