@@ -5,14 +5,14 @@
  */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import type { Project } from '../../compose/types.js';
 import { collectObserved } from '../../reconcile/collect.js';
 import { createStepRunner } from '../../reconcile/exec-steps.js';
 import { executePlan } from '../../reconcile/execute.js';
 import { planDown } from '../../reconcile/plan-down.js';
 import { renderPlan } from '../../reconcile/plan-model.js';
 import { withProjectLock } from '../../reconcile/project-lock.js';
-import { emptyProject, labelContext, loadComposeProject, printWarnings, progressRenderer } from './compose-project.js';
+import { emptyProject, labelContext, printWarnings, progressRenderer } from './compose-project.js';
+import { projectOrName } from './project-or-name.js';
 
 /** Pure: -t seconds into milliseconds; undefined keeps each container's stop_grace_period. */
 export function parseTimeout(v: unknown): number | undefined {
@@ -25,15 +25,9 @@ const down: CommandHandler = async (ctx) => {
   const o = ctx.options;
   const timeoutMs = parseTimeout(o.timeout);
   if (o.rmi !== undefined && o.rmi !== 'local' && o.rmi !== 'all') throw usageError(`invalid --rmi "${String(o.rmi)}": want local or all`);
-  let project: Project | undefined;
-  try {
-    project = await loadComposeProject(ctx);
-  } catch (e) {
-    // `down -p name` works without the Compose file (docker compose does the same)
-    if (!ctx.global.projectName || (e as { code?: string }).code !== 'E_NO_FILE') throw e;
-  }
+  // `down -p name` works without the Compose file (docker compose does the same)
+  const { name, project } = await projectOrName(ctx);
   if (project) printWarnings(ctx, project.warnings);
-  const name = project?.name ?? ctx.global.projectName!;
   return withProjectLock(name, (m) => ctx.stderr.write(`${m}\n`), async () => {
     const plan = planDown(project, collectObserved(name), { projectName: name, volumes: o.volumes === true, removeOrphans: o.removeOrphans === true, rmi: o.rmi as 'local' | 'all' | undefined });
     printWarnings(ctx, plan.warnings);

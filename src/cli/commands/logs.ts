@@ -6,13 +6,11 @@
  */
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
-import type { Project } from '../../compose/types.js';
-import { assertServicesExist } from '../../reconcile/plan.js';
 import { createLogFormatter, useColor } from '../../logs/log-format.js';
 import { checkIndex, collectLogContainers, type LogScope } from '../../logs/log-select.js';
 import { streamLogs } from '../../logs/log-stream.js';
 import { fixedStamp, parseLogTime } from '../../logs/log-time.js';
-import { loadComposeProject } from './compose-project.js';
+import { projectOrName } from './project-or-name.js';
 
 /** Pure: -n/--tail: a count, or "all" (docker also reads a negative count as all). */
 export function parseTail(v: unknown): number | undefined {
@@ -32,17 +30,6 @@ export function parseIndex(v: unknown, services: string[]): number | undefined {
   if (n === 0) return undefined;
   if (services.length !== 1) throw usageError('--index requires one service to be selected');
   return n;
-}
-
-/** The project from the Compose file, or only its name (`-p NAME logs` without a file, as docker compose allows). */
-async function loadProjectOrName(ctx: Parameters<CommandHandler>[0]): Promise<{ project?: Project; name: string }> {
-  try {
-    const project = await loadComposeProject(ctx, ctx.args);
-    return { project, name: project.name };
-  } catch (e) {
-    if (!ctx.global.projectName || (e as { code?: string }).code !== 'E_NO_FILE') throw e;
-    return { name: ctx.global.projectName };
-  }
 }
 
 /**
@@ -68,10 +55,10 @@ const logs: CommandHandler = async (ctx) => {
   const now = new Date();
   const since = o.since === undefined || o.since === '' ? undefined : parseLogTime('--since', String(o.since), now);
   const until = o.until === undefined || o.until === '' ? undefined : parseLogTime('--until', String(o.until), now);
-  const { project, name } = await loadProjectOrName(ctx);
+  // the project from the Compose file, or only its name (`-p NAME logs` without a file, as docker compose allows)
+  const { project, name } = await projectOrName(ctx, ctx.args);
   let services = ctx.args;
   if (project) {
-    assertServicesExist(project, services);
     // services with attach: false stay quiet unless named (docker compose)
     if (services.length === 0) services = Object.entries(project.services).filter(([, s]) => s.attach !== false).map(([n]) => n).sort();
   }

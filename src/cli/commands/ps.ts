@@ -7,9 +7,8 @@
 import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
 import { inspectContainer, listContainers, listNetworks, type ContainerSummary, type PublishedPort } from '../../../runtime/index.js';
-import type { Project } from '../../compose/types.js';
 import { L } from '../../reconcile/labels.js';
-import { loadComposeProject } from './compose-project.js';
+import { projectOrName } from './project-or-name.js';
 import { renderTemplate } from './go-template.js';
 
 const STATES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
@@ -133,22 +132,11 @@ function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
-async function projectName(ctx: Parameters<CommandHandler>[0]): Promise<{ name: string; project?: Project }> {
-  try {
-    const project = await loadComposeProject(ctx);
-    return { name: project.name, project };
-  } catch (e) {
-    if (ctx.global.projectName && (e as { code?: string }).code === 'E_NO_FILE') return { name: ctx.global.projectName };
-    throw e;
-  }
-}
-
 const ps: CommandHandler = async (ctx) => {
   const o = ctx.options;
   const format = (o.format as string | undefined) ?? 'table';
   const statuses = psStatuses(o.status, o.filter);
-  const { name, project } = await projectName(ctx);
-  for (const s of ctx.args) if (project && !project.services[s]) throw usageError(`no such service: ${s}`);
+  const { name, project } = await projectOrName(ctx, ctx.args);
   // -a (and any status filter) shows stopped containers; -a also `run`'s one-off ones (docker compose: oneOffInclude)
   const all = o.all === true || statuses.length > 0;
   const containers = listContainers({ labels: [`${L.project}=${name}`, ...(o.all === true ? [] : [`${L.oneoff}=False`])], all })

@@ -5,17 +5,12 @@
 import type { CommandContext } from '../command.js';
 import { listContainers, type ContainerSummary } from '../../../runtime/index.js';
 import { L } from '../../reconcile/labels.js';
-import { loadComposeProject } from './compose-project.js';
+import { projectOrName } from './project-or-name.js';
 
 /** The project's name and the environment its file was interpolated with (the caller's alone without a file). */
 export async function resolveProject(ctx: CommandContext): Promise<{ name: string; environment: Record<string, string | undefined> }> {
-  try {
-    const p = await loadComposeProject(ctx);
-    return { name: p.name, environment: p.environment };
-  } catch (e) {
-    if (!ctx.global.projectName || (e as { code?: string }).code !== 'E_NO_FILE') throw e;
-    return { name: ctx.global.projectName, environment: ctx.env };
-  }
+  const { name, project } = await projectOrName(ctx);
+  return { name, environment: project?.environment ?? ctx.env };
 }
 
 /** The service's containers that are up (running, paused, restarting); one-offs included. */
