@@ -9,7 +9,7 @@ import { planNetworkAddressing, type UsedSubnet } from './ipam.js';
 import { collectFreeDeviceName, execCreateBridge, execEnableForwarding, execRemoveBridge, planMtu } from './bridge.js';
 import { planNetworkRules } from './iptables-plan.js';
 import { execAddRules, execDeleteRules, execEnsureChains, execRemoveChainsIfUnused } from './iptables-exec.js';
-import { execStartResolver, execStopResolver } from './dns/process.js';
+import { deleteResolverLog, execStartResolver, execStopResolver } from './dns/process.js';
 import { checkNetworkName, deleteNetworkRecord, listNetworks, networkFile, readNetwork, withNetworkLock, withNetworksLock, writeNetwork } from './store.js';
 import type { NetworkCreateOptions, NetworkRecord } from './types.js';
 
@@ -84,6 +84,7 @@ async function execUndoPendingNetwork(ctx: string, rec: NetworkRecord): Promise<
     await execDeleteRules(ctx, rec.rules);
     await execRemoveBridge(rec.device);
     deleteNetworkRecord(rec.name);
+    deleteResolverLog(rec.name);
   } catch (e) {
     throw wrapError(`${ctx}: undo an earlier create that was interrupted`, e);
   }
@@ -112,6 +113,7 @@ export async function removeNetwork(name: string, opts: RemoveOptions = {}): Pro
       await execDeleteRules(ctx, rec.rules);
       await execRemoveBridge(rec.device); // its veths go with it
       deleteNetworkRecord(name);
+      deleteResolverLog(name);
       if (listNetworks().length === 0) await execRemoveChainsIfUnused();
     } catch (e) {
       throw wrapError(ctx, e);

@@ -5,7 +5,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -161,6 +161,24 @@ test('two netns on one network reach each other by address and by name; replicas
   assert.deepEqual(lookup(n1, a.gateway, 'db').length, 2, 'resolver back after the next attach');
   assert.notEqual(readNetwork(a.name)!.resolver!.pid, a.resolver.pid);
 });
+
+test('a removed network leaves nothing of itself under the root: record, names file, resolver log', { skip: needsRoot, timeout: 60_000 }, async (t) => {
+  const guard = await withLeakCheck(t, leakOpts);
+  const name = `e2e${rand()}_default`;
+  await createNetwork({ name });
+  guard.defer(async () => { if (readNetwork(name)) await removeNetwork(name, { force: true }); });
+  const ns = addNetns(guard);
+  const ep = await attach(guard, name, ns, 'gone-web-1');
+  assert.ok(filesNaming(name).some((f) => f.endsWith('.dns.log')), `the resolver logs under the root: ${filesNaming(name).join(', ')}`);
+  await detachNetwork(name, ep.cid);
+  await removeNetwork(name);
+  assert.deepEqual(filesNaming(name), []);
+});
+
+/** Every file under the test's root whose name mentions `name`. */
+function filesNaming(name: string): string[] {
+  return (readdirSync(root, { recursive: true }) as string[]).filter((f) => path.basename(f).includes(name));
+}
 
 test('internal network has no outbound; bridges keep working under a FORWARD DROP policy', { skip: needsRoot, timeout: 120_000 }, async (t) => {
   const guard = await withLeakCheck(t, leakOpts);

@@ -4,7 +4,7 @@
  * The process is identified by pid + start time, so a reused pid is never signalled.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuntimeError } from '../../errors.js';
@@ -24,6 +24,11 @@ function serveEntry(): { file: string; nodeArgs: string[] } {
 
 export function resolverLogFile(netName: string): string {
   return path.join(paths().run, 'networks', `${netName}.dns.log`);
+}
+
+/** The resolver's log goes with its network (it is only read when the resolver fails to start). */
+export function deleteResolverLog(netName: string): void {
+  rmSync(resolverLogFile(netName), { force: true });
 }
 
 /** The C resolver reads the names file (made from the record if an older version did not write one). */
