@@ -22,7 +22,7 @@
         "native/shim/seccomp.c", "native/shim/cgroup.c", "native/shim/namespaces.c", "native/shim/mounts.c",
         "native/shim/process.c", "native/shim/init.c", "native/shim/io.c", "native/shim/state.c",
         "native/shim/monitor.c", "native/shim/ctl.c", "native/shim/health.c", "native/shim/exec.c",
-        "native/shim/runc.c"
+        "native/shim/runc.c", "native/shim/stdin.c"
       ],
       "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "ldflags": ["-static"]

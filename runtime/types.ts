@@ -97,6 +97,8 @@ export interface ContainerSpec {
   domainname?: string;
   tty?: boolean;
   stdinOpen?: boolean;
+  /** with stdinOpen and no tty: the first stdin attach's EOF closes the container's stdin (docker's StdinOnce; `run`) */
+  stdinOnce?: boolean;
   init?: boolean;
   stopSignal?: string;
   stopGracePeriodMs?: number;

@@ -258,6 +258,9 @@ static int load_shim(const struct jv *sj, struct spec *sp, char *err, size_t err
   sp->stop_signal = (int)json_int(sj, "stopSignal", SIGTERM);
   if (sp->stop_signal <= 0 || sp->stop_signal >= 65) { errf(err, errlen, "shim.json: stopSignal %d is not a signal number", sp->stop_signal); return -1; }
   sp->init = json_bool(sj, "init", false);
+  const struct jv *in = json_get(sj, "stdin");
+  sp->stdin_open = json_bool(in, "open", false);
+  sp->stdin_once = sp->stdin_open && json_bool(in, "once", false);
   const char *rt = json_str(sj, "runtime");
   sp->use_runc = rt && !strcmp(rt, "runc");
   if (rt && strcmp(rt, "shim") && !sp->use_runc) { errf(err, errlen, "shim.json: unknown runtime %s (known: shim, runc)", rt); return -1; }
@@ -286,6 +289,7 @@ int spec_load(const char *bundle, struct spec *sp, char *err, size_t errlen) {
   if (!sj || sj->t != J_OBJ) { errf(err, errlen, "%s: not a JSON object: %s", shp, sj ? "" : perr); return -1; }
   if (load_shim(sj, sp, err, errlen)) return -1;
   if (load_process(json_get(cfg, "process"), sp, err, errlen)) return -1;
+  if (sp->stdin_open && sp->terminal) { errf(err, errlen, "shim.json: stdin.open is for containers without a terminal (a terminal's input is the pty)"); return -1; }
   const struct jv *root = json_get(cfg, "root");
   sp->root = dupstr(json_str(root, "path"));
   if (!sp->root) { errf(err, errlen, "config.json: root.path is missing"); return -1; }

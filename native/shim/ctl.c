@@ -147,6 +147,21 @@ static void op_attach(struct mon *m, int fd) {
   m->attach[m->nattach++] = fd;
 }
 
+/* non-tty containers with shim.json stdin.open: the connection becomes a byte stream into fd 0 (stdin.c) */
+static void op_stdin(struct mon *m, int fd, const char *early, size_t nearly) {
+  char e[200];
+  if (!m->sp->stdin_open) snprintf(e, sizeof e, "container %s has no open stdin (it needs stdin_open, or run -i, without a terminal)", m->sp->name);
+  else if (m->stdin_closed) snprintf(e, sizeof e, "the stdin of container %s was closed when its first attach ended", m->sp->name);
+  else if (m->nin >= MAX_STDIN) snprintf(e, sizeof e, "too many stdin clients");
+  else {
+    reply(fd, true, m->sp->stdin_once ? ",\"once\":true" : ",\"once\":false", NULL);
+    stdin_add_client(m, fd, early, nearly);
+    return;
+  }
+  reply(fd, false, NULL, e);
+  close(fd);
+}
+
 void mon_tty_broadcast(struct mon *m, const char *buf, size_t n, const char *stream) {
   if (!m->sp->terminal) return;
   for (int i = 0; i < m->nattach; i++) {
@@ -186,9 +201,17 @@ void mon_ctl_accept(struct mon *m) {
     n += (size_t)r;
     if (memchr(line, '\n', n)) break;
   }
+  /* a stdin client may send its first bytes right behind the request line: they are its, not the request's */
+  char *nl = memchr(line, '\n', n);
+  size_t req_len = nl ? (size_t)(nl - line) : n;
+  const char *early = nl ? nl + 1 : line + n;
+  size_t nearly = n - (nl ? req_len + 1 : req_len);
   line[n] = '\0';
   char perr[128];
-  struct jv *req = json_parse(line, perr, sizeof perr);
+  char reqline[1024];
+  memcpy(reqline, line, req_len);
+  reqline[req_len] = '\0';
+  struct jv *req = json_parse(reqline, perr, sizeof perr);
   const char *op = json_str(req, "op");
   if (!op) { reply(fd, false, NULL, "bad request: expected {\"op\":...}"); close(fd); json_free(req); return; }
   char e[600];
@@ -207,6 +230,7 @@ void mon_ctl_accept(struct mon *m) {
   else if (!strcmp(op, "resume") || !strcmp(op, "unpause")) op_pause(m, fd, false);
   else if (!strcmp(op, "resize")) op_resize(m, fd, req);
   else if (!strcmp(op, "attach")) op_attach(m, fd);
+  else if (!strcmp(op, "stdin")) op_stdin(m, fd, early, nearly);
   else { snprintf(e, sizeof e, "unknown op %s", op); reply(fd, false, NULL, e); close(fd); }
   json_free(req);
 }

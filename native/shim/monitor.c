@@ -45,9 +45,11 @@ static int spawn(struct mon *m, char *err, size_t errlen) {
   m->oom_before = cg_oom_kills(m->cg);
   /* a pid namespace given by path must be entered before the clone: it applies to children only */
   if (ns_join_paths(m->sp, CLONE_NEWPID, 0, err, errlen)) return -1;
+  int in_r = -1;
+  if (stdin_pipe(m, &in_r, err, errlen)) return -1;
   int flags = ns_clone_flags(m->sp) & ~CLONE_NEWCGROUP;
   pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0);
-  if (pid < 0) { errf(err, errlen, "clone the container process: %m"); return -1; }
+  if (pid < 0) { errf(err, errlen, "clone the container process: %m"); if (in_r >= 0) close(in_r); stdin_run_ended(m); return -1; }
   if (pid == 0) {
     sigset_t none;
     sigemptyset(&none);
@@ -57,7 +59,11 @@ static int spawn(struct mon *m, char *err, size_t errlen) {
     if (m->report_fd >= 0) close(m->report_fd);
     if (m->ctl_fd >= 0) close(m->ctl_fd);
     int nul = open("/dev/null", O_RDWR);
-    dup2(nul, 0);
+    /* only the monitor may hold the write end: the container (or its init) would never read EOF */
+    if (m->stdin_w >= 0) close(m->stdin_w);
+    for (int k = 0; k < m->nin; k++) close(m->in[k].fd);
+    dup2(in_r >= 0 ? in_r : nul, 0);
+    if (in_r >= 0) close(in_r);
     if (m->sp->terminal) { dup2(nul, 1); dup2(nul, 2); close(tty[0]); }
     else { dup2(out[1], 1); dup2(errp[1], 2); }
     if (nul > 2) close(nul);
@@ -65,6 +71,7 @@ static int spawn(struct mon *m, char *err, size_t errlen) {
     _exit(127);
   }
   close(sync[0]); close(rep[1]);
+  if (in_r >= 0) close(in_r);
   if (out[1] >= 0) { close(out[1]); close(errp[1]); }
   if (tty[1] >= 0) close(tty[1]);
   m->child = pid;
@@ -109,6 +116,7 @@ static int spawn(struct mon *m, char *err, size_t errlen) {
   waitpid(pid, NULL, 0);
   m->child = 0;
   mon_close_io(m);
+  stdin_run_ended(m);
   return -1;
 }
 
@@ -196,6 +204,7 @@ static void on_exit_status(struct mon *m, int status) {
   log_flush_partial(m->lw);
   mon_close_io(m);
   mon_tty_drop_clients(m);
+  stdin_run_ended(m);
   health_cancel(m);
   /* the pid namespace dies with its pid 1; shared pid namespaces can leave processes in our cgroup */
   cg_kill_all(m->cg);
@@ -276,7 +285,7 @@ static void loop(struct mon *m) {
   sigaddset(&mask, SIGCHLD);
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   while (!m->done) {
-    struct pollfd pf[8 + MAX_ATTACH];
+    struct pollfd pf[8 + MAX_ATTACH + MAX_STDIN + 1];
     int n = 0;
     pf[n++] = (struct pollfd){ sfd, POLLIN, 0 };
     pf[n++] = (struct pollfd){ m->ctl_fd, POLLIN, 0 };
@@ -287,6 +296,8 @@ static void loop(struct mon *m) {
     if (m->hc_out >= 0) { i_hc = n; pf[n++] = (struct pollfd){ m->hc_out, POLLIN, 0 }; }
     i_att = n;
     for (int k = 0; k < m->nattach; k++) pf[n++] = (struct pollfd){ m->attach[k], POLLIN, 0 };
+    int i_in = n, n_in = stdin_pollfds(m, pf + n);
+    n += n_in;
     int r = poll(pf, (nfds_t)n, (int)next_timeout(m));
     if (r < 0 && errno != EINTR) break;
     if (r > 0) {
@@ -294,7 +305,8 @@ static void loop(struct mon *m) {
       if (i_err >= 0 && pf[i_err].revents) drain(m, &m->err_r, "stderr");
       if (i_tty >= 0 && pf[i_tty].revents) drain(m, &m->tty_m, "stdout");
       if (i_hc >= 0 && pf[i_hc].revents) health_read(m);
-      for (int k = m->nattach - 1; k >= 0; k--) if (i_att + k < n && pf[i_att + k].revents) mon_attach_input(m, k);
+      for (int k = m->nattach - 1; k >= 0; k--) if (i_att + k < i_in && pf[i_att + k].revents) mon_attach_input(m, k);
+      stdin_events(m, pf + i_in, n_in);
       if (pf[0].revents) {
         struct signalfd_siginfo si;
         while (read(sfd, &si, sizeof si) == sizeof si) {}
@@ -321,7 +333,7 @@ int monitor_run(struct spec *sp, int report_fd, bool autostart) {
   char err[600];
   memset(m, 0, sizeof *m);
   m->sp = sp;
-  m->sync_w = m->report_r = m->out_r = m->err_r = m->tty_m = m->hc_out = m->ctl_fd = -1;
+  m->sync_w = m->report_r = m->out_r = m->err_r = m->tty_m = m->hc_out = m->ctl_fd = m->stdin_w = -1;
   m->report_fd = report_fd;
   m->st.shim_pid = getpid();
   m->st.shim_start = proc_start_time(getpid());

@@ -1,10 +1,16 @@
 /* The monitor's state, shared by monitor.c (lifecycle), ctl.c (ctl.sock ops) and health.c. */
 #ifndef SHIM_MONITOR_H
 #define SHIM_MONITOR_H
+#include <poll.h>
 #include "spec.h"
 
 #define MAX_WAITERS 8
 #define MAX_ATTACH 4
+#define MAX_STDIN 4
+#define STDIN_BUF 16384
+
+/* a ctl.sock connection that turned into a byte stream into the container's stdin (op "stdin") */
+struct stdin_client { int fd; size_t off, len; char buf[STDIN_BUF]; };
 
 struct mon {
   struct spec *sp;
@@ -20,6 +26,9 @@ struct mon {
   int64_t run_started_ms, backoff_ms, restart_at, kill_at;
   int waiters[MAX_WAITERS]; int nwaiters;     /* stop requests answered at exit */
   int attach[MAX_ATTACH]; int nattach;        /* tty attach streams */
+  /* shim.json stdin.open: the write end of this run's stdin pipe (-1 between runs and once closed) */
+  int stdin_w; bool stdin_closed;
+  struct stdin_client in[MAX_STDIN]; int nin;
   /* health check in flight */
   pid_t hc_pid; int hc_out; int64_t hc_next, hc_deadline; struct sbuf hc_buf; char hc_start[40]; bool hc_timed_out;
   bool done;
@@ -35,6 +44,13 @@ void mon_tty_drop_clients(struct mon *m);
 void mon_attach_input(struct mon *m, int k);
 
 void mon_keep_netns(struct mon *m, pid_t pid);
+
+/* stdin.c */
+int stdin_pipe(struct mon *m, int *rd, char *err, size_t errlen);
+void stdin_add_client(struct mon *m, int fd, const char *early, size_t nearly);
+int stdin_pollfds(struct mon *m, struct pollfd *pf);
+void stdin_events(struct mon *m, const struct pollfd *pf, int n);
+void stdin_run_ended(struct mon *m);
 int runc_spawn(struct mon *m, char *err, size_t errlen);
 int runc_start(struct mon *m, char *err, size_t errlen);
 

@@ -169,8 +169,9 @@ static int restart_bundle(const struct spec *sp, char *err, size_t errlen) {
 /* `runc create`: on success the container waits for `runc start` with m->child its init's host pid. */
 int runc_spawn(struct mon *m, char *err, size_t errlen) {
   struct spec *sp = m->sp;
-  int out[2] = {-1, -1}, errp[2] = {-1, -1}, msg[2] = {-1, -1}, lfd = -1;
+  int out[2] = {-1, -1}, errp[2] = {-1, -1}, msg[2] = {-1, -1}, lfd = -1, in_r = -1;
   if (pipe2(msg, O_CLOEXEC)) { errf(err, errlen, "pipe: %m"); return -1; }
+  if (stdin_pipe(m, &in_r, err, errlen)) goto fail;
   if (!sp->terminal && (pipe2(out, O_CLOEXEC) || pipe2(errp, O_CLOEXEC))) { errf(err, errlen, "pipe: %m"); goto fail; }
   if (sp->terminal && (lfd = console_listen(err, errlen)) < 0) goto fail;
   unlink("runc.pid");
@@ -184,8 +185,10 @@ int runc_spawn(struct mon *m, char *err, size_t errlen) {
                          sp->terminal ? "--console-socket" : sp->id, sp->terminal ? (again ? "../" CONSOLE_SOCK : CONSOLE_SOCK) : NULL, sp->id, NULL };
   /* without a terminal, runc hands its own stdio to the container: the output pipes; runc's errors then
    * land there too, which is fine, as a failed create has no container output to mix them with */
-  int rc = run_runc(sp, args, -1, sp->terminal ? -1 : out[1], sp->terminal ? msg[1] : errp[1]);
+  /* runc passes its stdin on too: the stdin pipe's read end (else /dev/null) */
+  int rc = run_runc(sp, args, in_r, sp->terminal ? -1 : out[1], sp->terminal ? msg[1] : errp[1]);
   free(pidfile);
+  if (in_r >= 0) { close(in_r); in_r = -1; }
   close(msg[1]); msg[1] = -1;
   if (out[1] >= 0) { close(out[1]); close(errp[1]); out[1] = errp[1] = -1; }
   if (rc != 0) {
@@ -222,6 +225,8 @@ fail:
   for (int *f = errp; f < errp + 2; f++) if (*f >= 0) close(*f);
   for (int *f = msg; f < msg + 2; f++) if (*f >= 0) close(*f);
   if (lfd >= 0) { close(lfd); unlink(CONSOLE_SOCK); }
+  if (in_r >= 0) close(in_r);
+  stdin_run_ended(m);
   return -1;
 }
 

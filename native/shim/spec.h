@@ -79,6 +79,9 @@ struct spec {
   bool init;
   bool use_runc;
   char *runc_path;     /* shim.json runcPath: the runc binary (runtime "runc") */
+  /* shim.json stdin: open = fd 0 is a pipe whose write end the monitor holds (else /dev/null);
+   * once = the first stdin client's EOF closes it for good (docker's StdinOnce, used by `run`) */
+  bool stdin_open, stdin_once;
   /* monitor: the container's own network namespace, held open across restarts so its interfaces (the veths
    * tscompose attached) survive them, as docker keeps a container's sandbox; -1 before the first run */
   int keep_netns;

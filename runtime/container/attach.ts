@@ -2,6 +2,9 @@
  * attach and resize for containers with a terminal (tty: true). The shim keeps the pty master (Node cannot
  * receive it over SCM_RIGHTS); after {"op":"attach"} and its {"ok":true} line, the control connection is the
  * raw terminal stream in both directions.
+ * attachStdin: for containers without a terminal made with stdinOpen, {"op":"stdin"} turns the connection
+ * into a byte stream into the container's stdin pipe; ending it (EOF) closes that stdin when the container
+ * was made with stdinOnce (`run`), else it only ends this attach.
  */
 import type net from 'node:net';
 import { RuntimeError } from '../errors.js';
@@ -9,9 +12,22 @@ import { openContainer } from './lookup.js';
 import { connectCtl, ctlRequest } from './shim-client.js';
 
 export function attachContainer(ref: string, timeoutMs = 10_000): Promise<net.Socket> {
-  const c = openContainer(ref, 'attach to');
-  const ctx = `attach to container "${c.meta.name}"`;
-  // a created container has its terminal already: attaching before the start (as `run` does) misses no output
+  return openStream(ref, 'attach', 'attach to', timeoutMs);
+}
+
+/**
+ * A writable stream into the container's stdin (it needs stdinOpen and no tty). Attach it before the start
+ * (as `run` does): what is written waits in the pipe until the process reads it. The shim closes the socket
+ * when the stdin closes for good or the container exits; the caller should stop writing then.
+ */
+export function attachStdin(ref: string, timeoutMs = 10_000): Promise<net.Socket> {
+  return openStream(ref, 'stdin', 'attach stdin to', timeoutMs);
+}
+
+function openStream(ref: string, op: 'attach' | 'stdin', verb: string, timeoutMs: number): Promise<net.Socket> {
+  const c = openContainer(ref, verb);
+  const ctx = `${verb} container "${c.meta.name}"`;
+  // a created container has its terminal (or stdin pipe) already: attaching before the start (as `run` does) loses nothing
   if (c.status !== 'running' && c.status !== 'created') return Promise.reject(new RuntimeError('E_CONTAINER_NOT_RUNNING', `${ctx}: the container is ${c.status}`));
   return new Promise((resolve, reject) => {
     const conn = connectCtl(c.bundle.ctl);
@@ -35,7 +51,7 @@ export function attachContainer(ref: string, timeoutMs = 10_000): Promise<net.So
     const onError = (e: Error): void => { clearTimeout(timer); reject(new RuntimeError('E_ATTACH', `${ctx}: ${e.message}`, { cause: e })); };
     conn.on('data', onData);
     conn.on('error', onError);
-    conn.on('connect', () => conn.write('{"op":"attach"}\n'));
+    conn.on('connect', () => conn.write(`{"op":"${op}"}\n`));
   });
 }
 

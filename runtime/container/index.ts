@@ -1,6 +1,6 @@
 /** runtime/container's public face (re-exported by runtime/index.ts). */
 export { createContainer, runContainer, type CreateOptions } from './create.js';
-export { attachContainer, resizeContainer } from './attach.js';
+export { attachContainer, attachStdin, resizeContainer } from './attach.js';
 export { startContainer, stopContainer, killContainer, restartContainer, pauseContainer, unpauseContainer, waitContainer, type StopOptions, type WaitResult } from './lifecycle.js';
 export { removeContainer } from './remove.js';
 export { listContainers, matchesLabels } from './list.js';

@@ -16,6 +16,8 @@ export interface ShimOptions {
   runtime: 'shim' | 'runc';
   /** runtime runc: the runc binary the shim runs (resolved on the host at create) */
   runcPath?: string;
+  /** a container without a terminal whose stdin is a pipe the shim feeds (ctl op "stdin"); absent: /dev/null */
+  stdin?: { open: boolean; once: boolean };
 }
 
 /** Host facts shim.json depends on: where runc is (undefined: not installed). */
@@ -51,6 +53,12 @@ function planHealth(h: HealthcheckSpec | null | undefined): HealthcheckSpec | nu
   };
 }
 
+/** stdin_open without a tty: a pipe (a terminal's input is its pty, so a tty container needs none). */
+function planStdin(spec: ContainerSpec): Pick<ShimOptions, 'stdin'> {
+  if (!spec.stdinOpen || spec.tty) return {};
+  return { stdin: { open: true, once: spec.stdinOnce ?? false } };
+}
+
 export function buildShimOptions(spec: ContainerSpec, paths: BundlePaths, facts: ShimFacts = {}): ShimOptions {
   try {
     const lower = spec.image.lowerDirs;
@@ -73,6 +81,7 @@ export function buildShimOptions(spec: ContainerSpec, paths: BundlePaths, facts:
       // under runc the init is config.json's first argument (see oci-spec.ts), not the shim's own
       init: (spec.init ?? false) && spec.runtime !== 'runc',
       ...planRuntime(spec, facts),
+      ...planStdin(spec),
     };
   } catch (e) {
     if (e instanceof RuntimeError) throw e.withContext(`create container "${spec.name}"`);

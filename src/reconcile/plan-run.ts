@@ -97,11 +97,15 @@ export function planOneoffName(project: string, service: string, slug: string, n
   return name && name.length > 0 ? name : oneoffName(project, service, slug);
 }
 
-/** The planned spec of a replica, turned into the one-off's: oneoff True, the slug, no container number. */
-export function planOneoffSpec(spec: ContainerSpec, slug: string): ContainerSpec {
+/**
+ * The planned spec of a replica, turned into the one-off's: oneoff True, the slug, no container number.
+ * `attachStdin` (run in the foreground): an open stdin is closed by the CLI's EOF (docker's StdinOnce =
+ * AttachStdin && OpenStdin).
+ */
+export function planOneoffSpec(spec: ContainerSpec, slug: string, attachStdin = false): ContainerSpec {
   const labels: Record<string, string> = { ...spec.labels, [L.oneoff]: 'True', [L.slug]: slug };
   delete labels[L.number];
-  return { ...spec, labels };
+  return { ...spec, labels, ...(attachStdin && spec.stdinOpen ? { stdinOnce: true } : {}) };
 }
 
 export interface TtyInput {

@@ -2,7 +2,9 @@
  * `attach [--index N] [--no-stdin] [--sig-proxy] [--detach-keys KEYS] SERVICE`: the terminal of a
  * service's running container (tty: true) in both directions — raw mode, resize, detach keys — or, without
  * a terminal, its output as it comes (stdout and stderr kept apart) with Ctrl-C passed on to the container
- * (--sig-proxy). Returns the container's exit code when it exits; 0 after a detach.
+ * (--sig-proxy), and our stdin piped into the container's when it was made with stdin_open (not with
+ * --no-stdin; our EOF ends only this attach, the container's stdin stays open). Returns the container's
+ * exit code when it exits; 0 after a detach.
  */
 import type { CommandContext, CommandHandler } from '../command.js';
 import { UserError, usageError } from '../../errors.js';
@@ -12,6 +14,7 @@ import { collectLogContainers, hasExited, type LogContainer } from '../../logs/l
 import { formatNanos } from '../../logs/log-time.js';
 import { parseIndex } from './logs.js';
 import { projectOrName } from './project-or-name.js';
+import { execForwardStdin } from './run-attach.js';
 
 /** Pure: --sig-proxy's value (a bare flag is true, as docker's bool flags). */
 export function parseSigProxy(v: unknown): boolean {
@@ -77,16 +80,20 @@ async function attachTerminal(ctx: CommandContext, c: LogContainer, o: { stdin: 
   return exitCodeOf(c.id);
 }
 
-async function attachOutput(ctx: CommandContext, c: LogContainer, sigProxy: boolean): Promise<number> {
+async function attachOutput(ctx: CommandContext, c: LogContainer, sigProxy: boolean, stdin: boolean): Promise<number> {
   const forward = (sig: NodeJS.Signals) => (): void => void killContainer(c.id, sig).catch(() => undefined);
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((s) => [s, forward(s)] as const);
   if (sigProxy) for (const [s, h] of handlers) process.on(s, h);
+  let stopStdin: (() => void) | undefined;
   try {
+    // a stdin that is gone (a one-off's, closed by its first attach) still leaves the output to follow
+    if (stdin) stopStdin = await execForwardStdin(c.id, process.stdin).catch((e: Error) => { ctx.stderr.write(`${e.message}\n`); return undefined; });
     // from now on, as an attach sees it; the reader ends when the container exits for good
     for await (const e of readLogs(c.id, { follow: true, since: formatNanos(BigInt(Date.now()) * 1_000_000n) })) {
       (e.stream === 'stderr' ? ctx.stderr : ctx.stdout).write(e.log);
     }
   } finally {
+    stopStdin?.();
     for (const [s, h] of handlers) process.off(s, h);
   }
   return exitCodeOf(c.id);
@@ -101,7 +108,8 @@ const attach: CommandHandler = async (ctx) => {
   const detachKeys = parseDetachKeys(typeof o.detachKeys === 'string' ? o.detachKeys : DEFAULT_DETACH_KEYS);
   const { name } = await projectOrName(ctx, [service]);
   const c = selectContainer(name, service, index);
-  const tty = ((inspectContainer(c.id).Config ?? {}) as { Tty?: boolean }).Tty === true;
-  return tty ? attachTerminal(ctx, c, { stdin: o.stdin !== false, detachKeys }) : attachOutput(ctx, c, sigProxy);
+  const config = (inspectContainer(c.id).Config ?? {}) as { Tty?: boolean; OpenStdin?: boolean };
+  const tty = config.Tty === true;
+  return tty ? attachTerminal(ctx, c, { stdin: o.stdin !== false, detachKeys }) : attachOutput(ctx, c, sigProxy, o.stdin !== false && config.OpenStdin === true);
 };
 export default attach;

@@ -3,11 +3,12 @@
  * With a pty (tty: true) the shim keeps the master and serves it over its control socket: the CLI attaches
  * before the start (so the first prompt is not lost), puts its own terminal in raw mode, forwards keys
  * and window sizes, and copies the output. Without one the container's log is followed (stdout and
- * stderr kept apart) and the CLI's signals are passed on to the container, as docker compose does.
+ * stderr kept apart) and the CLI's signals are passed on to the container, as docker compose does; with -i
+ * (the default) the CLI's stdin is piped into the container's, and its EOF is the container's (StdinOnce).
  */
 import type { Socket } from 'node:net';
 import type { ReadStream, WriteStream } from 'node:tty';
-import { attachContainer, killContainer, readLogs, resizeContainer, startContainer, waitContainer } from '../../../runtime/index.js';
+import { attachContainer, attachStdin, killContainer, readLogs, resizeContainer, startContainer, waitContainer } from '../../../runtime/index.js';
 
 export interface Streams {
   stdin: NodeJS.ReadStream;
@@ -65,17 +66,47 @@ export async function execRunWithTerminal(id: string, io: Streams, interactive: 
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
-/** Starts the created container and prints its output as it comes; resolves with its exit code. */
-export async function execRunWithLogs(id: string, io: Streams, afterStart: () => Promise<void>): Promise<number> {
+/**
+ * Pipes `stdin` into the container's stdin (a container without a terminal made with stdinOpen), with
+ * backpressure; our EOF ends the stream (half-close), which closes the container's stdin when it was made
+ * with stdinOnce. A terminal in cooked mode gives lines, as docker forwards them. Returns the stop to call
+ * once the container has exited: our stdin may still be open, and the CLI must not wait for it.
+ */
+export async function execForwardStdin(id: string, stdin: NodeJS.ReadStream): Promise<() => void> {
+  const sock = await attachStdin(id);
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    stdin.unpipe(sock);
+    stdin.pause();
+    sock.destroy();
+  };
+  // the shim closes the stream when the container's stdin is gone for good: what is left is not read
+  sock.on('close', stop);
+  sock.on('error', stop);
+  sock.resume(); // nothing comes back on it; reading lets us see the close
+  stdin.pipe(sock);
+  return stop;
+}
+
+/**
+ * Starts the created container and prints its output as it comes; resolves with its exit code. With
+ * `forwardStdin` our stdin is attached before the start, so no byte of it is lost.
+ */
+export async function execRunWithLogs(id: string, io: Streams, afterStart: () => Promise<void>, forwardStdin = false): Promise<number> {
   const handlers = FORWARDED.map((sig): [NodeJS.Signals, () => void] => [sig, () => { killContainer(id, sig).catch(() => undefined); }]);
   for (const [sig, h] of handlers) process.on(sig, h);
+  let stopStdin: (() => void) | undefined;
   try {
+    if (forwardStdin) stopStdin = await execForwardStdin(id, io.stdin);
     await startContainer(id);
     await afterStart();
     // follow ends once the container has exited for good and its last lines are read
     for await (const e of readLogs(id, { follow: true, pollMs: 50 })) (e.stream === 'stderr' ? io.stderr : io.stdout).write(e.log);
     return (await waitContainer(id)).exitCode;
   } finally {
+    stopStdin?.();
     for (const [sig, h] of handlers) process.off(sig, h);
   }
 }
