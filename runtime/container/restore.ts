@@ -1,7 +1,7 @@
 /**
  * The container half of restore (after a host reboot): which containers come back (pure), and bringing one
  * back: a new container process from the same bundle (`tscompose-shim create`, so its writable layer, logs
- * and restart count carry over), a hook to attach its networks while the process waits, then start.
+ * and restart count carry over), its secrets and configs written again from what create kept, a hook to attach its networks while the process waits, then start.
  */
 import { readFileSync } from 'node:fs';
 import { RuntimeError, wrapError } from '../errors.js';
@@ -13,6 +13,7 @@ import { findContainer, type ContainerMeta } from './meta.js';
 import { contextOf, openContainer } from './lookup.js';
 import { execShimChecked, ctlRequest } from './shim-client.js';
 import { containerProcessAlive, execRepairState, readShimState, shimAlive } from './state.js';
+import { execRemakeSecrets } from './secret-record.js';
 
 export type RestoreVerdict = 'restore' | 'running' | 'stopped' | 'policy';
 
@@ -83,6 +84,8 @@ export async function execRestoreContainer(id: string, attach: (pid: number) => 
     try {
       if (c.state) execRepairState(c.bundle, c.state);
       execRefreshJoins(c.bundle.config, c.meta.spec, ctx);
+      // its secrets and configs lived under the run dir: the new process binds them again
+      execRemakeSecrets(c.meta.id, c.meta.spec);
       await execShimChecked('create', c.bundle.dir);
     } catch (e) {
       throw e instanceof RuntimeError && e.message.startsWith(ctx) ? e : wrapError(ctx, e);

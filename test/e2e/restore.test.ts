@@ -5,7 +5,11 @@
  * this project's objects only: every shim, container process and resolver SIGKILLed by pid, the bridges
  * and exactly the recorded iptables rules deleted, mounts under the root unmounted, the run dir removed.
  * `restore` must bring back web and client (same address, port and names, web's tmpfs volume mounted
- * again), and leave stopped and once exited; then down leaves nothing (e2eEnv's leak check).
+ * again), and leave stopped and once exited; then down leaves nothing (e2eEnv's leak check). web's file
+ * secret and client's config (under the run dir the reboot empties) come back with the bytes, owner and mode
+ * of their create, although the token file changed since and CLIENT_CONF is unset for restore. A restore
+ * started while the project's lock is held says so and waits, touching nothing until the lock is let go.
+ * once (not restored) gets its secret back too, so `start once` works after the reboot.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,6 +18,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { repoRoot, tscompose, type CliResult } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli-spawn.js';
+import { selfIdentity } from '../../runtime/store/pid-identity.js';
 import { e2eEnv, eventually, unmountUnder } from '../helpers/e2e.js';
 import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
@@ -82,7 +88,11 @@ test('restore brings back always/unless-stopped containers after a reboot; runti
   const e = await e2eEnv(t);
   const port = await freePort();
   const cwd = path.join(testdata, 'Restore');
-  const env = { ...e.env, WEB_PORT: String(port) };
+  const files = fs.mkdtempSync(path.join(path.dirname(e.root), 'tsc-restore-files-'));
+  e.defer(() => fs.rmSync(files, { recursive: true, force: true }));
+  const tokenFile = path.join(files, 'token.txt');
+  fs.writeFileSync(tokenFile, 'token-at-create\n');
+  const env = { ...e.env, WEB_PORT: String(port), TOKEN_FILE: tokenFile, CLIENT_CONF: 'conf-at-create' };
   const cli = (args: string[]) => tscompose(['-p', e.project, ...args], { cwd, env, timeoutMs: 120_000 });
   e.defer(() => cli(['down', '-t', '0']));
 
@@ -108,6 +118,18 @@ test('restore brings back always/unless-stopped containers after a reboot; runti
   assert.equal(fromClient, webPage);
   assert.match(webPage, /^up from [0-9a-f]{12}$/);
 
+  // the secret and the config as create made them, kept in the bundle for restore (readable by root only)
+  const fileFacts = () => [
+    shimExec(e.root, fullId('web'), ['sh', '-c', 'cat /run/secrets/token; stat -c "%u:%g %a" /run/secrets/token']),
+    shimExec(e.root, fullId('client'), ['cat', '/etc/client.conf']),
+  ];
+  const atCreate = [{ code: 0, out: 'token-at-create\n1000:1001 400\n' }, { code: 0, out: 'conf-at-create' }];
+  assert.deepEqual(fileFacts(), atCreate);
+  for (const service of ['web', 'client']) {
+    assert.equal(fs.statSync(path.join(e.root, 'containers', fullId(service), 'secrets.json')).mode & 0o777, 0o600);
+  }
+  fs.writeFileSync(tokenFile, 'token-changed-later\n');
+
   // an explicit stop before the reboot: stays stopped whatever its policy
   const stop = spawnSync(shimBin, ['stop', path.join(e.root, 'containers', fullId('stopped')), '0'], { encoding: 'utf8' });
   assert.equal(stop.status, 0, stop.stderr);
@@ -119,12 +141,30 @@ test('restore brings back always/unless-stopped containers after a reboot; runti
   const volumeMounts = () => fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '')
     .filter((p) => p.startsWith(path.join(e.root, 'volumes')));
   assert.deepEqual(volumeMounts(), [], 'the reboot took the tmpfs volume away');
-  const restored = ok(await tscompose(['restore'], { env: e.env, timeoutMs: 120_000 }), 'restore');
+  assert.equal(fs.existsSync(path.join(e.root, 'run', 'secrets')), false, 'the reboot took the secrets away');
+
+  // the project's lock held (as by an `up` of this project): restore says so and waits, restoring nothing
+  const lockDir = path.join(e.root, 'run', 'locks');
+  const lockFile = path.join(lockDir, `project-${e.project}.lock`);
+  fs.mkdirSync(lockDir, { recursive: true });
+  const me = selfIdentity();
+  fs.writeFileSync(lockFile, `${me.pid} ${me.startTime}\n`, { flag: 'wx' });
+  e.defer(() => fs.rmSync(lockFile, { force: true }));
+  const waiting = spawnCli(['restore'], { env: e.env, timeoutMs: 180_000 });
+  e.defer(() => waiting.kill('SIGKILL'));
+  await waiting.waitFor(new RegExp(`waiting for another tscompose command working on project "${e.project}" to finish`), 60_000);
+  assert.doesNotMatch(waiting.stderr(), /Restored|Restoring/);
+  assert.deepEqual(psRows(ok(await cli(['ps', '-a', '--format', 'json']), 'ps while restore waits')).map((r) => r.State), ['exited', 'exited', 'exited', 'exited']);
+  assert.deepEqual(volumeMounts(), [], 'a waiting restore mounts nothing');
+  assert.equal(waiting.exited(), false, 'restore is still waiting for the lock');
+  fs.unlinkSync(lockFile);
+  const restored = ok(await waiting.done, 'restore after the lock was let go');
   assert.equal(volumeMounts().length, 1, 'restore mounted the tmpfs volume again');
   assert.match(restored.stderr, new RegExp(`Network ${e.project}_default  Restored`));
   assert.match(restored.stderr, new RegExp(`Container ${e.project}-web-1  Restored`));
   assert.match(restored.stderr, new RegExp(`Container ${e.project}-client-1  Restored`));
   assert.doesNotMatch(restored.stderr, /stopped-1|once-1|Error/);
+  assert.deepEqual(fileFacts(), atCreate, 'secret and config as at create, not as the files are now');
 
   const after = psRows(ok(await cli(['ps', '-a', '--format', 'json']), 'ps after restore'));
   assert.deepEqual(after.map((r) => [r.Service, r.State]), [['client', 'running'], ['once', 'exited'], ['stopped', 'exited'], ['web', 'running']]);
@@ -136,6 +176,10 @@ test('restore brings back always/unless-stopped containers after a reboot; runti
     assert.equal(r.code, 0, r.out);
     return r.out.trim();
   }, { timeoutMs: 30_000, intervalMs: 300 }), webPage);
+
+  // once was not brought back, but its secret was written back for a later start
+  ok(await cli(['start', 'once']), 'start once after the reboot');
+  assert.deepEqual(shimExec(e.root, fullId('once'), ['cat', '/run/secrets/token']), { code: 0, out: 'token-at-create\n' });
 
   // a second restore finds everything running and does nothing
   const again = ok(await tscompose(['restore'], { env: e.env, timeoutMs: 120_000 }), 'second restore');

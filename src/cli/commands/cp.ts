@@ -1,10 +1,9 @@
 /**
- * `cp [-L] [--index N] [--all] SERVICE:SRC_PATH DEST_PATH` and `cp SRC_PATH SERVICE:DEST_PATH`: files and
+ * `cp [-a] [-L] [--index N] [--all] SERVICE:SRC_PATH DEST_PATH` and `cp SRC_PATH SERVICE:DEST_PATH`: files and
  * directories between the host and a service's running containers. Like docker compose: copying in goes
  * to every replica of the service (one-offs too with --all), copying out reads from the first one, and
  * --index N picks replica N for either.
  */
-import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandHandler } from '../command.js';
 import { copyFromContainer, copyToContainer, type ContainerSummary } from '../../../runtime/index.js';
@@ -52,11 +51,10 @@ export function planCpTargets<C extends { id: string; name: string; labels: Reco
 const cp: CommandHandler = async (ctx) => {
   const o = ctx.options;
   if (ctx.args.length !== 2) throw usageError(`"cp" requires exactly 2 arguments`, 'Usage: tscompose cp [OPTIONS] SERVICE:SRC_PATH DEST_PATH or SRC_PATH SERVICE:DEST_PATH');
-  if (o.archive) throw new UserError('E_NOT_SUPPORTED', 'cp: -a/--archive (keeping uid/gid) is not supported yet; files are copied as root, as without -a');
   const plan = planCp(ctx.args[0]!, ctx.args[1]!);
-  let hostPath = path.resolve(ctx.cwd, plan.hostPath);
-  // -L: a link given as the source is copied as what it points to
-  if (o.followLink && plan.direction === 'in') hostPath = realpathSync(hostPath);
+  const hostPath = path.resolve(ctx.cwd, plan.hostPath);
+  // -a: the source's uid/gid; -L: a link given as the source is copied as what it points to (either direction)
+  const copy = { archive: o.archive === true, followLink: o.followLink === true };
   const project = (await resolveProject(ctx)).name;
   const targets: ContainerSummary[] = planCpTargets(collectServiceContainers(project, plan.service), plan, { index: parseIndex(o.index), all: o.all === true });
   const renderer = progressRenderer(ctx);
@@ -65,8 +63,8 @@ const cp: CommandHandler = async (ctx) => {
     for (const c of targets) {
       const details = plan.direction === 'out' ? `${c.name}:${plan.containerPath} to ${plan.hostPath}` : `${plan.hostPath} to ${c.name}:${plan.containerPath}`;
       renderer.event(working(c.name, 'Copying', details));
-      if (plan.direction === 'out') copyFromContainer(c.id, plan.containerPath, hostPath);
-      else copyToContainer(c.id, hostPath, plan.containerPath);
+      if (plan.direction === 'out') copyFromContainer(c.id, plan.containerPath, hostPath, copy);
+      else copyToContainer(c.id, hostPath, plan.containerPath, copy);
       renderer.event(done(c.name, 'Copied', details));
     }
   } finally {
