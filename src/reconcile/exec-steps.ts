@@ -13,13 +13,13 @@ import {
   RuntimeError, attachNetwork, createContainer, createNetwork, createVolume, detachNetwork, listContainers,
   listNetworks, listVolumes, planGatewayNetwork, pullImage, releaseVolume,
   inspectContainer, removeContainer, removeImage, removeNetwork, removeVolume, resolveImageFacts, startContainer, stopContainer, pauseContainer, unpauseContainer,
-  killContainer, readLogs, waitContainer, type ContainerSpec, type ImageFacts, type LogEntry, type PortRequest,
+  execKeepSecrets, killContainer, readLogs, waitContainer, type ContainerSpec, type ImageFacts, type LogEntry, type PortRequest,
 } from '../../runtime/index.js';
 import type { Project, ServiceConfig } from '../compose/types.js';
 import { done, working, type ProgressEvent } from '../progress/events.js';
 import { serviceHash } from '../compose/hash.js';
 import { checkDependency } from './conditions.js';
-import { execHooks } from './hooks.js';
+import { execHooks, followHookOutput, planHookLogSource, planPreStartLogSource, type HookLine } from './hooks.js';
 import { L, type LabelContext } from './labels.js';
 import { observedContainerFrom } from './observed-from-runtime.js';
 import { networkHash, volumeHash } from './plan-resources.js';
@@ -42,6 +42,8 @@ export interface StepContext {
   awaitTimeoutMs?: number;
   /** progress of what a step waits for (docker compose's `Container demo-db-1 Waiting` / `Healthy`) */
   emit?: (e: ProgressEvent) => void;
+  /** attached `up`: each line hooks print, with its log source (hooks.ts); absent, hook output is not shown */
+  hookLog?: (source: string, line: string) => void;
 }
 
 export interface StepRunner {
@@ -59,6 +61,12 @@ export function createStepRunner(ctx: StepContext): StepRunner {
   const idOf = (s: Step) => created.get(s.name ?? s.resource.replace(/^Container /, '')) ?? s.containerId;
   const serviceOf = (s: Step) => (s.service ? ctx.project.services[s.service] : undefined);
   const nameOf = (s: Step) => s.resource.replace(/^Container /, '');
+  const hookLog = (s: Step): HookLine | undefined => {
+    const write = ctx.hookLog;
+    if (!write) return undefined;
+    const source = planHookLogSource(ctx.project.name, s.service ?? '', nameOf(s));
+    return (line) => write(source, line);
+  };
   // a service's pre_start hooks run once, before the first of its containers starts: every start step of it waits for them
   const preStarts = new Map<string, Promise<void>>();
   const preStart = async (s: Step) => {
@@ -94,7 +102,7 @@ export function createStepRunner(ctx: StepContext): StepRunner {
         const service = ctx.project.services[s.service!]!;
         const image = await imageFacts(imageOf(ctx.project, service));
         const inherited = s.inheritAnonymousVolumes === false ? {} : collectAnonymousVolumes(s.containerId!);
-        await execHooks(service, 'pre_stop', s.containerId!, nameOf(s));
+        await execHooks(service, 'pre_stop', s.containerId!, nameOf(s), hookLog(s));
         await stopContainer(s.containerId!, stopOpts(ctx));
         await execRemoveContainer(s.containerId!, s.inheritAnonymousVolumes === false);
         created.set(s.name!, await execCreateContainer(ctx, service, s.number!, s.name!, image, inherited));
@@ -105,17 +113,17 @@ export function createStepRunner(ctx: StepContext): StepRunner {
         await preStart(s);
         const id = await execStartContainer(ctx, idOf(s)!, s.service!, s.number);
         if (id !== idOf(s)) created.set(nameOf(s), id);
-        return execHooks(serviceOf(s), 'post_start', id, nameOf(s));
+        return execHooks(serviceOf(s), 'post_start', id, nameOf(s), hookLog(s));
       }
       case 'stop-container': {
-        await execHooks(serviceOf(s), 'pre_stop', s.containerId!, nameOf(s));
+        await execHooks(serviceOf(s), 'pre_stop', s.containerId!, nameOf(s), hookLog(s));
         return stopContainer(s.containerId!, stopOpts(ctx));
       }
       case 'restart-container': {
         // stop, then the start step's path: the new process has a new network namespace to attach
         await stopContainer(s.containerId!, stopOpts(ctx));
         const id = await execStartContainer(ctx, s.containerId!, s.service!, s.number);
-        return execHooks(serviceOf(s), 'post_start', id, nameOf(s));
+        return execHooks(serviceOf(s), 'post_start', id, nameOf(s), hookLog(s));
       }
       case 'kill-container': return killContainer(s.containerId!, s.signal);
       case 'pause-container': return pauseContainer(s.containerId!);
@@ -197,6 +205,8 @@ export async function execCreateContainer(ctx: StepContext, s: ServiceConfig, nu
   try {
     const pid = listContainers({ all: true }).find((c) => c.id === id)?.state?.pid;
     if (nets.length > 0 && !pid) throw new RuntimeError('E_CREATE', `create container "${name}": no process after create`);
+    // secrets/configs live under the run dir: their bytes are kept in the bundle for `restore` after a reboot
+    execKeepSecrets(id, (host.fileMounts ?? []).flatMap((m) => (m.source ? [m.source] : [])));
     for (const n of nets) await execAttach(ctx, s, n, id, name, `/proc/${pid}/ns/net`, n.name === gateway, variant.aliases ?? true);
     execWriteOwnHosts(s, id, name, gateway ?? nets[0]?.name);
   } catch (e) {
@@ -330,28 +340,32 @@ async function execPreStart(ctx: StepContext, service: ServiceConfig, imageFacts
     const name = planPreStartName(project.name, service.name, randomBytes(32).toString('hex'));
     let id: string;
     try {
-      // the hook's image must be in the store: up pulls only the services' images (not yet the hooks')
+      // up pulled the hook's image beforehand when its pull policy asked for it (pull-policy.ts planHookPulls)
       id = await execCreateContainer(ctx, hookService, 0, name, await imageFacts(hookService.image!), {}, {
         adjustSpec: (spec) => planPreStartSpec(spec, ctx.labels, service.name), aliases: false,
       });
     } catch (e) {
       throw new RuntimeError('E_HOOK', `${what}: ${(e as Error).message}`);
     }
+    const write = ctx.hookLog;
+    const output = write ? followHookOutput(id, (line) => write(planPreStartLogSource(service.name, i), line)) : undefined;
     try {
       await startContainer(id);
     } catch (e) {
+      await output?.finish(0);
       await execRemoveContainer(id, true).catch(() => undefined);
       throw new RuntimeError('E_HOOK', `${what}: ${(e as Error).message}`);
     }
     // no time limit: a hook may migrate a database; docker compose waits as long
     const result = await waitContainer(id);
+    await output?.finish();
     if (!checkPreStartFailed(result)) {
       await execRemoveContainer(id, true);
       continue;
     }
-    const output: LogEntry[] = [];
-    for await (const e of readLogs(id)) output.push(e);
-    throw new RuntimeError('E_HOOK', preStartFailure(service.name, i, result, id, planOutputTail(output)));
+    const entries: LogEntry[] = [];
+    for await (const e of readLogs(id)) entries.push(e);
+    throw new RuntimeError('E_HOOK', preStartFailure(service.name, i, result, id, planOutputTail(entries)));
   }
 }
 

@@ -13,6 +13,7 @@ import type { ContainerSpec } from '../../runtime/index.js';
 import type { Project, ServiceConfig, ServiceHook, ServiceNetworkConfig } from '../compose/types.js';
 import { UserError } from '../errors.js';
 import { L, type LabelContext } from './labels.js';
+import { imageResource, type Plan } from './plan-model.js';
 
 export const PRE_START_HOOK = 'pre_start';
 
@@ -122,4 +123,21 @@ export function planOutputTail(entries: Array<{ stream: 'stdout' | 'stderr'; log
 export function selectPreStartHookContainers<T extends { labels: Record<string, string> }>(containers: T[], project: string, services?: string[]): T[] {
   return containers.filter((c) => c.labels[L.project] === project && isPreStartHook(c.labels)
     && (!services || services.length === 0 || services.includes(c.labels[L.service] ?? '')));
+}
+
+/**
+ * The plan with a pull step for each pre_start hook image (pull-policy.ts decides which), put first as
+ * docker compose pulls every image before it starts anything; every start step waits for them (a hook image
+ * may serve several services' hooks, and a hook runs right before its service's first start). Ids are
+ * renumbered to keep the plan's order (dependencies first).
+ */
+export function planPreStartPulls(plan: Plan, pulls: ReadonlyArray<{ service: string; image: string; reason: string }>): Plan {
+  if (pulls.length === 0) return plan;
+  const k = pulls.length;
+  const head = pulls.map((p, i) => ({ id: i + 1, op: 'pull' as const, resource: imageResource(p.image), reason: p.reason, dependsOn: [], service: p.service, name: p.image }));
+  const steps = plan.steps.map((s) => {
+    const pulled = s.op === 'start-container' || s.op === 'restart-container' ? head.map((h) => h.id) : [];
+    return { ...s, id: s.id + k, dependsOn: [...pulled, ...s.dependsOn.map((d) => d + k)] };
+  });
+  return { ...plan, steps: [...head, ...steps] };
 }

@@ -7,6 +7,7 @@ import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
 import { listContainers, type ContainerSummary } from '../../../runtime/index.js';
 import { L } from '../../reconcile/labels.js';
+import { isPreStartHook } from '../../reconcile/pre-start.js';
 import { renderTable } from './text-table.js';
 
 export interface Stack { Name: string; Status: string; ConfigFiles: string }
@@ -18,12 +19,16 @@ export function combinedStatus(states: string[]): string {
   return [...counts.keys()].sort().map((s) => `${s}(${counts.get(s)})`).join(', ');
 }
 
-/** Pure: one Stack per project label, sorted by name; CONFIG FILES joins the distinct config_files labels. */
+/**
+ * Pure: one Stack per project label, sorted by name; CONFIG FILES joins the distinct config_files labels.
+ * A kept pre_start hook container is no container of the project (docker compose lists only containers
+ * with a config hash, which a hook container lacks), so it neither counts nor keeps a project listed.
+ */
 export function collectStacks(containers: ContainerSummary[]): Stack[] {
   const byProject = new Map<string, ContainerSummary[]>();
   for (const c of containers) {
     const p = c.labels[L.project];
-    if (p === undefined) continue;
+    if (p === undefined || isPreStartHook(c.labels)) continue;
     (byProject.get(p) ?? byProject.set(p, []).get(p)!).push(c);
   }
   return [...byProject.keys()].sort().map((name) => {

@@ -9,6 +9,7 @@ import type { CommandHandler } from '../command.js';
 import { usageError } from '../../errors.js';
 import { listContainers, statsContainer, type ContainerSummary, type StatsSample } from '../../../runtime/index.js';
 import { L } from '../../reconcile/labels.js';
+import { isPreStartHook } from '../../reconcile/pre-start.js';
 import { projectOrName } from './project-or-name.js';
 import { renderTable } from './text-table.js';
 
@@ -66,6 +67,12 @@ function sample(id: string): StatsSample | undefined {
   }
 }
 
+/** Pure: the project's containers of the services asked for (all when none), by name; a kept pre_start hook container is none of them. */
+export function selectStatsContainers<T extends { name: string; labels: Record<string, string> }>(containers: T[], services: string[]): T[] {
+  return containers.filter((c) => !isPreStartHook(c.labels) && (services.length === 0 || services.includes(c.labels[L.service] ?? '')))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const stats: CommandHandler = async (ctx) => {
@@ -74,9 +81,7 @@ const stats: CommandHandler = async (ctx) => {
   if (format !== 'table' && format !== 'json') throw usageError(`invalid --format "${format}": want table or json`);
   if (ctx.args.length > 1) throw usageError('stats: want at most one SERVICE');
   const { name } = await projectOrName(ctx, ctx.args);
-  const list = (): ContainerSummary[] => listContainers({ labels: [`${L.project}=${name}`], all: o.all === true })
-    .filter((c) => ctx.args.length === 0 || ctx.args.includes(c.labels[L.service] ?? ''))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const list = (): ContainerSummary[] => selectStatsContainers(listContainers({ labels: [`${L.project}=${name}`], all: o.all === true }), ctx.args);
   const hostMemory = totalmem();
   const round = async (ms: number): Promise<StatsRow[]> => {
     const containers = list();
