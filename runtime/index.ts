@@ -17,4 +17,7 @@ export * from './snapshots.js';
 export * from './networks.js';
 export * from './volumes.js';
 // restore after a host reboot (issue 4)
-export { restoreAll, type RestoreReport, type RestoreProgress, type ContainerRestore } from './restore.js';
+export { restoreAll, type RestoreReport, type RestoreProgress, type RestoreScope, type ContainerRestore } from './restore.js';
+export { execKeepSecrets } from './container/secret-record.js';
+// image builds (session 3, build)
+export * from './build/index.js';

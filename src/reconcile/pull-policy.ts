@@ -77,16 +77,30 @@ export interface ServiceImage {
   stored?: StoredImage;
 }
 
-export type UpImageDecision = { action: 'use' } | { action: 'pull'; reason: string };
+export type UpImageDecision = { action: 'use' } | { action: 'pull'; reason: string } | { action: 'build'; reason: string };
+
+/** `up`'s build flags, for callers that can build (up); without them a buildable service needs its image stored. */
+export interface BuildChoice { force?: boolean; never?: boolean }
 
 /** `up`: use the stored image or pull it; never-with-nothing-stored and build are clear errors naming the service. */
-export function decideUpImage(s: ServiceImage, now: Date): UpImageDecision {
+export function decideUpImage(s: ServiceImage & { build?: BuildChoice }, now: Date): UpImageDecision {
+  // docker compose: a buildable service is built when its image is missing, on --build, or with pull_policy
+  // build; --no-build never builds (a missing image is then an error)
+  if (s.hasBuild && s.build && s.image) {
+    if (s.build.never) {
+      if (s.stored) return { action: 'use' };
+      throw new UserError('E_IMAGE_MISSING', `service "${s.service}": image ${s.image} not found and --no-build was given`, { hint: `build it first: tscompose build ${s.service}` });
+    }
+    if (s.build.force) return { action: 'build', reason: '--build' };
+    if (s.policy.kind === 'build') return { action: 'build', reason: 'pull_policy build' };
+    if (!s.stored) return { action: 'build', reason: 'not found' };
+  }
   if (!s.image) {
-    throw new UserError('E_BUILD_UNSUPPORTED', `service "${s.service}" has no image: building is not supported yet`, { hint: 'add an image: to the service' });
+    throw new UserError('E_BUILD_UNSUPPORTED', `service "${s.service}" has no image: this command does not build images`, { hint: `build it first: tscompose build ${s.service}` });
   }
   switch (s.policy.kind) {
     case 'build':
-      throw new UserError('E_BUILD_UNSUPPORTED', `service "${s.service}": pull_policy build needs an image build, which is not supported yet`, { hint: 'use pull_policy missing (or always) with a pushed image' });
+      throw new UserError('E_BUILD_UNSUPPORTED', `service "${s.service}": pull_policy build needs an image build, which this command does not do`, { hint: `build it with tscompose build ${s.service}, or use tscompose up` });
     case 'never':
       if (s.stored) return { action: 'use' };
       throw new UserError('E_IMAGE_MISSING', `service "${s.service}": image ${s.image} not found and pull_policy is never`, { hint: 'load it first: tscompose image load -i <archive>' });
@@ -106,24 +120,68 @@ export interface ServiceForUp {
   build?: unknown;
   pull_policy?: string;
   pull_refresh_after?: string;
+  /** pre_start hooks: each may run an image of its own */
+  pre_start?: ReadonlyArray<{ image?: string }>;
 }
 
 /**
  * `up`: the image id of each service that uses its stored image, and the reason for each that is pulled.
  * `lookup` answers from the store (one call per distinct image); `override` is `up --pull`.
  */
-export async function planUpImages(services: readonly ServiceForUp[], lookup: (image: string) => Promise<StoredImage | undefined>, override: PullPolicy | undefined, now: Date): Promise<{ digests: Record<string, string>; pulls: Record<string, string> }> {
+export async function planUpImages(services: readonly ServiceForUp[], lookup: (image: string) => Promise<StoredImage | undefined>, override: PullPolicy | undefined, now: Date, build?: BuildChoice & { project: string }): Promise<{ digests: Record<string, string>; pulls: Record<string, string>; builds?: Record<string, string> }> {
   const digests: Record<string, string> = {};
   const pulls: Record<string, string> = {};
+  const builds: Record<string, string> = {};
   const found = new Map<string, Promise<StoredImage | undefined>>();
   for (const s of services) {
     const policy = override ?? parsePullPolicy(s.name, s.pull_policy, s.pull_refresh_after);
-    const stored = s.image ? await (found.get(s.image) ?? found.set(s.image, lookup(s.image)).get(s.image)!) : undefined;
-    const d = decideUpImage({ service: s.name, ...(s.image ? { image: s.image } : {}), hasBuild: s.build !== undefined, policy, ...(stored ? { stored } : {}) }, now);
+    // a buildable service without image: is named <project>-<service> (docker compose's default)
+    const image = s.image ?? (build && s.build !== undefined ? `${build.project}-${s.name}` : undefined);
+    const stored = image ? await (found.get(image) ?? found.set(image, lookup(image)).get(image)!) : undefined;
+    const d = decideUpImage({ service: s.name, ...(image ? { image } : {}), hasBuild: s.build !== undefined, policy, ...(stored ? { stored } : {}), ...(build ? { build } : {}) }, now);
     if (d.action === 'use') digests[s.name] = stored!.id;
+    else if (d.action === 'build') builds[s.name] = d.reason;
     else pulls[s.name] = d.reason;
   }
-  return { digests, pulls };
+  // builds only for a caller that can build (it passed `build`)
+  return { digests, pulls, ...(build ? { builds } : {}) };
+}
+
+/** A pre_start hook image `up` pulls, with the first service whose hook runs it. */
+export interface HookPull { service: string; image: string; reason: string }
+
+/**
+ * `up`: the pre_start hook images to pull before anything starts (docker compose's addPreStartHookPulls).
+ * A hook has no pull_policy of its own: it follows its service's (or `up --pull`), with build read as
+ * missing since a hook image cannot be built. A hook running the service's own image, or an image already
+ * pulled for a service (`scheduled`) or for an earlier hook, adds nothing: each image is pulled once.
+ */
+export async function planHookPulls(services: readonly ServiceForUp[], lookup: (image: string) => Promise<StoredImage | undefined>, override: PullPolicy | undefined, now: Date, scheduled: Iterable<string> = []): Promise<HookPull[]> {
+  const out: HookPull[] = [];
+  const seen = new Set(scheduled);
+  for (const s of services) {
+    if (!s.pre_start?.length) continue;
+    const own = override ?? parsePullPolicy(s.name, s.pull_policy, s.pull_refresh_after);
+    const policy: PullPolicy = own.kind === 'build' ? { kind: 'missing' } : own;
+    for (const [i, hook] of s.pre_start.entries()) {
+      const image = hook.image;
+      if (!image || image === s.image || seen.has(image)) continue;
+      const stored = await lookup(image);
+      let d: UpImageDecision;
+      try {
+        d = decideUpImage({ service: s.name, image, hasBuild: false, policy, ...(stored ? { stored } : {}) }, now);
+      } catch (e) {
+        // the refusal names the hook, not only its service
+        if (e instanceof UserError) throw new UserError(e.code, e.message.replace(`service "${s.name}":`, `service "${s.name}" pre_start[${i}]:`), e.hint ? { hint: e.hint } : undefined);
+        throw e;
+      }
+      if (d.action === 'pull') {
+        seen.add(image);
+        out.push({ service: s.name, image, reason: d.reason });
+      }
+    }
+  }
+  return out;
 }
 
 export type PullCommandDecision = { action: 'pull' } | { action: 'skip'; text: string };

@@ -124,7 +124,7 @@ const pull: CommandHandler = async (ctx) => {
   }
   if (errors.length === 0) return 0;
   const mustBuild = errors.filter((e) => e.buildable).map((e) => e.service);
-  if (mustBuild.length > 0) ctx.stderr.write(`WARNING: Some service image(s) must be built from source, which tscompose cannot do yet: ${mustBuild.join(' ')}\n`);
+  if (mustBuild.length > 0) ctx.stderr.write(`WARNING: Some service image(s) must be built from source by running:\n    tscompose build ${mustBuild.join(' ')}\n`);
   if (o.ignorePullFailures) {
     for (const e of errors) ctx.stderr.write(`WARN service "${e.service}": ${e.error.message}\n`);
     return 0;

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { CommandContext, CommandHandler } from '../command.js';
-import { findImage, resolveImageFacts, startContainer } from '../../../runtime/index.js';
+import { resolveImageFacts, startContainer } from '../../../runtime/index.js';
 import { splitShellWords } from '../../compose/canonical/command.js';
 import { parsePortShort } from '../../compose/canonical/ports.js';
 import { parseVolumeShort } from '../../compose/canonical/volumes.js';
@@ -24,7 +24,8 @@ import { executePlan } from '../../reconcile/execute.js';
 import { execHooks } from '../../reconcile/hooks.js';
 import type { Plan, Step } from '../../reconcile/plan-model.js';
 import { assertServicesExist, planUp } from '../../reconcile/plan.js';
-import { parsePullOverride, planUpImages } from '../../reconcile/pull-policy.js';
+import { planPreStartPulls } from '../../reconcile/pre-start.js';
+import { collectUpImages, execUpBuilds } from './up-images.js';
 import { planLabels, planOneoffName, planOneoffSpec, planRunAwaits, planRunDependencies, planRunResources, planRunService, planTty, type RunOverrides } from '../../reconcile/plan-run.js';
 import { withProjectLock } from '../../reconcile/project-lock.js';
 import { labelContext, loadComposeProject, printWarnings, progressRenderer } from './compose-project.js';
@@ -78,15 +79,6 @@ function runOverrides(ctx: CommandContext, command: string[], tty: boolean, inte
   };
 }
 
-async function collectImages(project: Project, scope: string[], pullFlag: unknown): Promise<{ digests: Record<string, string>; pulls: Record<string, string> }> {
-  const override = parsePullOverride('--pull', pullFlag, ['always', 'missing', 'never']);
-  const lookup = async (image: string) => {
-    const rec = await findImage(image);
-    return rec ? { id: rec.id, ...(rec.lastPulled ? { lastPulled: rec.lastPulled } : {}) } : undefined;
-  };
-  return planUpImages(scope.map((n) => ({ ...project.services[n]!, name: n })), lookup, override, new Date());
-}
-
 const run: CommandHandler = async (ctx) => {
   const o = ctx.options;
   const [service, ...command] = ctx.args;
@@ -101,6 +93,8 @@ const run: CommandHandler = async (ctx) => {
   const project = await loadComposeProject(ctx, [service]);
   printWarnings(ctx, project.warnings);
   assertServicesExist(project, [service]);
+  // stdin_open follows -i, detached or not (docker compose: StdinOpen = --interactive); only the foreground
+  // attaches our stdin to it, and only that attach closes it at EOF
   const target = planRunService(project.services[service]!, runOverrides(ctx, command, tty, interactive), (k) => project.environment[k]);
   const slug = randomBytes(32).toString('hex');
   const name = planOneoffName(project.name, service, slug, o.name as string | undefined);
@@ -108,7 +102,8 @@ const run: CommandHandler = async (ctx) => {
 
   const id = await withProjectLock(project.name, (m) => ctx.stderr.write(`${m}\n`), async () => {
     const deps = planRunDependencies(project, service, o.deps === false);
-    const images = await collectImages(project, [...deps, service], o.pull);
+    const images = await collectUpImages(project, [...deps, service], o.pull, o.build);
+    await execUpBuilds(quietCtx, project, images);
     const renderer = progressRenderer(quietCtx);
     // the renderer starts with the first thing to show: a run whose dependencies are up prints nothing
     let started = false;
@@ -121,7 +116,8 @@ const run: CommandHandler = async (ctx) => {
       if (deps.length > 0) {
         const pulls = Object.fromEntries(Object.entries(images.pulls).filter(([s]) => deps.includes(s)));
         const ignoreOrphans = ['1', 'true'].includes((ctx.env.COMPOSE_IGNORE_ORPHANS ?? '').toLowerCase());
-        const plan = planUp(project, collectObserved(project.name), { services: deps, imageDigests: images.digests, pulls, ignoreOrphans, removeOrphans: o.removeOrphans === true });
+        const hookPulls = images.hookPulls.filter((h) => deps.includes(h.service));
+        const plan = planPreStartPulls(planUp(project, collectObserved(project.name), { services: deps, imageDigests: images.digests, pulls, ignoreOrphans, removeOrphans: o.removeOrphans === true }), hookPulls);
         printWarnings(ctx, plan.warnings);
         if (plan.steps.length > 0) await execute(plan);
       }
@@ -134,7 +130,7 @@ const run: CommandHandler = async (ctx) => {
       }
       if (o.deps !== false) await runner.before(oneStep({ op: 'start-container', resource: `Container ${name}`, reason: 'run', service, awaits: planRunAwaits(project, target) }));
       return await execCreateContainer(stepCtx, target, 1, name, await resolveImageFacts(image), {}, {
-        adjustSpec: (spec) => planOneoffSpec(spec, slug),
+        adjustSpec: (spec) => planOneoffSpec(spec, slug, !detach),
         aliases: o.useAliases === true,
       });
     } finally {
@@ -152,7 +148,7 @@ const run: CommandHandler = async (ctx) => {
   }
   try {
     const io = { stdin: process.stdin, stdout: ctx.stdout, stderr: ctx.stderr };
-    return tty ? await execRunWithTerminal(id, io, interactive, afterStart) : await execRunWithLogs(id, io, afterStart);
+    return tty ? await execRunWithTerminal(id, io, interactive, afterStart) : await execRunWithLogs(id, io, afterStart, interactive);
   } finally {
     if (o.rm) await execRemoveContainer(id, true);
   }

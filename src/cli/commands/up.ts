@@ -6,7 +6,7 @@
  */
 import type { CommandHandler } from '../command.js';
 import { UserError, usageError } from '../../errors.js';
-import { findImage, listContainers } from '../../../runtime/index.js';
+import { listContainers } from '../../../runtime/index.js';
 import type { Project } from '../../compose/types.js';
 import { done } from '../../progress/events.js';
 import { collectObserved } from '../../reconcile/collect.js';
@@ -16,12 +16,13 @@ import { executePlan } from '../../reconcile/execute.js';
 import { L } from '../../reconcile/labels.js';
 import { observedContainerFrom } from '../../reconcile/observed-from-runtime.js';
 import { isUp, serviceContainers, type ObservedState } from '../../reconcile/observed.js';
-import { parsePullOverride, planUpImages } from '../../reconcile/pull-policy.js';
+import { planPreStartPulls } from '../../reconcile/pre-start.js';
 import { planScope, planUp, renderPlan, type UpOptions } from '../../reconcile/plan.js';
 import { withProjectLock } from '../../reconcile/project-lock.js';
 import { labelContext, loadComposeProject, printWarnings, progressRenderer } from './compose-project.js';
 import { parseTimeout } from './down.js';
-import { createLogFormatter, useColor } from '../../logs/log-format.js';
+import { collectUpImages, execUpBuilds } from './up-images.js';
+import { createLogFormatter, useColor, type LogFormatter } from '../../logs/log-format.js';
 import { collectLogContainers } from '../../logs/log-select.js';
 import { formatNanos } from '../../logs/log-time.js';
 import { checkAttachedUpFlags, planAttach, planWatched, type OnExit } from '../../logs/up-attach.js';
@@ -50,19 +51,11 @@ export function checkUpFlags(o: Record<string, unknown>): { detach: boolean; onE
     detach: o.detach === true, wait: o.wait === true, abortOnExit: o.abortOnContainerExit === true, abortOnFailure: o.abortOnContainerFailure === true,
     exitCodeFrom: o.exitCodeFrom as string | undefined, attach: list(o.attach), attachDependencies: o.attachDependencies === true, noStart: o.start === false,
   });
+  if (o.watch === true && o.build === false) throw usageError('--no-build and --watch are incompatible');
+  if (o.watch === true && mode.detach) throw usageError(`${o.wait ? '--wait' : '--detach'} cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch`);
   if (o.forceRecreate && o.recreate === false) throw usageError('--force-recreate and --no-recreate are incompatible');
   if (o.alwaysRecreateDeps && o.recreate === false) throw usageError('--always-recreate-deps and --no-recreate are incompatible');
   return mode;
-}
-
-/** The image id of each service whose stored image is used; the others are pulled. The decisions are pull-policy.ts's. */
-function collectImages(project: Project, scope: string[], pullFlag: unknown): Promise<{ digests: Record<string, string>; pulls: Record<string, string> }> {
-  const override = parsePullOverride('--pull', pullFlag, ['always', 'missing', 'never']);
-  const lookup = async (image: string) => {
-    const rec = await findImage(image);
-    return rec ? { id: rec.id, ...(rec.lastPulled ? { lastPulled: rec.lastPulled } : {}) } : undefined;
-  };
-  return planUpImages(scope.map((n) => ({ ...project.services[n]!, name: n })), lookup, override, new Date());
 }
 
 const up: CommandHandler = async (ctx) => {
@@ -83,15 +76,22 @@ const up: CommandHandler = async (ctx) => {
     noStart: o.start === false,
   };
   const scope = planScope(project, ctx.args, options.noDeps);
+  // --watch: the rules are checked before anything starts (a service without develop.watch is refused)
+  const watchMod = o.watch === true && !mode.detach && !options.noStart && !ctx.global.dryRun ? await import('./watch.js') : undefined;
+  const watchRules = watchMod?.collectWatchRules(ctx, project, ctx.args);
   const exitCodeFrom = o.exitCodeFrom as string | undefined;
   if (exitCodeFrom !== undefined && !(options.noDeps ? scope.includes(exitCodeFrom) : project.services[exitCodeFrom])) throw new UserError('E_NO_SUCH_SERVICE', `no such service: ${exitCodeFrom}`);
   const attached = mode.detach || options.noStart ? [] : planAttach(project, { services: ctx.args, scope, attach: list(o.attach), noAttach: list(o.noAttach), attachDependencies: o.attachDependencies === true });
   // the attached view shows what this up's containers print from now on, not what was logged before
   const since = formatNanos(BigInt(Date.now()) * 1_000_000n);
+  // attached: hook output shows as log lines from the start on, in the same formatter as the logs after it
+  const fmt = mode.detach || options.noStart || ctx.global.dryRun ? undefined : createAttachedFormatter(ctx);
+  const hookLog = fmt && ((source: string, line: string) => void ctx.stdout.write(fmt.formatLines(source, line)));
   const code = await withProjectLock(project.name, (m) => ctx.stderr.write(`${m}\n`), async () => {
-    const images = await collectImages(project, scope, o.pull);
+    const images = await collectUpImages(project, scope, o.pull, o.build);
+    await execUpBuilds(ctx, project, images);
     const observed = collectObserved(project.name);
-    const plan = planUp(project, observed, { ...options, imageDigests: images.digests, pulls: images.pulls });
+    const plan = planPreStartPulls(planUp(project, observed, { ...options, imageDigests: images.digests, pulls: images.pulls }), images.hookPulls);
     printWarnings(ctx, plan.warnings);
     if (ctx.global.dryRun) {
       ctx.stdout.write(renderPlan(plan));
@@ -100,7 +100,7 @@ const up: CommandHandler = async (ctx) => {
     const renderer = progressRenderer(ctx);
     renderer.start('Running');
     try {
-      const runner = createStepRunner({ project, labels: labelContext(project), imageDigests: images.digests, stopTimeoutMs, emit: (e) => renderer.event(e) });
+      const runner = createStepRunner({ project, labels: labelContext(project), imageDigests: images.digests, stopTimeoutMs, emit: (e) => renderer.event(e), ...(hookLog ? { hookLog } : {}) });
       await executePlan(plan, runner.run, { parallel: ctx.global.parallel, before: runner.before, emit: (e) => renderer.event(e) });
       emitRunning(project, observed, scope, new Set(plan.steps.map((s) => s.containerId).filter(Boolean) as string[]), (id, text) => renderer.event(done(id, text)));
       if (o.wait) await execWait(project, scope, Number(o.waitTimeout ?? 0), (id, text) => renderer.event(done(id, text)));
@@ -109,8 +109,14 @@ const up: CommandHandler = async (ctx) => {
     }
     return 0;
   });
-  if (code !== 0 || mode.detach || options.noStart || ctx.global.dryRun) return code;
-  return execAttached(ctx, project, { services: ctx.args, scope, attached, since, onExit: mode.onExit, exitCodeFrom, stopTimeoutMs });
+  if (code !== 0 || !fmt) return code;
+  const watching = watchMod && watchRules ? watchMod.startWatch(ctx, project, watchRules) : undefined;
+  try {
+    return await execAttached(ctx, project, { services: ctx.args, scope, attached, since, onExit: mode.onExit, exitCodeFrom, stopTimeoutMs, fmt, hookLog: hookLog! });
+  } finally {
+    // the watch ends with the attached session (Ctrl-C stops both, as docker compose's up --watch does)
+    await watching?.stop();
+  }
 };
 export default up;
 
@@ -118,7 +124,7 @@ export default up;
  * Runs one plan (stop or kill) with progress on stderr; the containers to act on are observed now. Stop takes
  * the project lock; kill does not, as it must get through while a stop holds it (the second Ctrl-C).
  */
-async function execLifecyclePlan(ctx: CommandContext, project: Project, kind: 'stop' | 'kill', services: string[], stopTimeoutMs: number | undefined): Promise<void> {
+async function execLifecyclePlan(ctx: CommandContext, project: Project, kind: 'stop' | 'kill', services: string[], stopTimeoutMs: number | undefined, hookLog?: (source: string, line: string) => void): Promise<void> {
   const locked = <T>(fn: () => Promise<T>): Promise<T> => (kind === 'stop' ? withProjectLock(project.name, (m) => ctx.stderr.write(`${m}\n`), fn) : fn());
   await locked(async () => {
     const observed = collectObserved(project.name);
@@ -126,7 +132,7 @@ async function execLifecyclePlan(ctx: CommandContext, project: Project, kind: 's
     const renderer = progressRenderer(ctx);
     renderer.start(kind === 'stop' ? 'Stopping' : 'Killing');
     try {
-      const runner = createStepRunner({ project, labels: labelContext(project), imageDigests: {}, stopTimeoutMs, emit: (e) => renderer.event(e) });
+      const runner = createStepRunner({ project, labels: labelContext(project), imageDigests: {}, stopTimeoutMs, emit: (e) => renderer.event(e), ...(hookLog ? { hookLog } : {}) });
       await executePlan(plan, runner.run, { parallel: ctx.global.parallel, emit: (e) => renderer.event(e) });
     } finally {
       renderer.stop();
@@ -135,17 +141,23 @@ async function execLifecyclePlan(ctx: CommandContext, project: Project, kind: 's
 }
 
 /** Attached mode: stream the attached services' logs until the watched containers have exited. */
-async function execAttached(ctx: CommandContext, project: Project, a: { services: string[]; scope: string[]; attached: string[]; since: string; onExit: OnExit; exitCodeFrom?: string; stopTimeoutMs?: number }): Promise<number> {
+/** The attached view's log formatter (colors, prefixes, timestamps as the flags say). */
+function createAttachedFormatter(ctx: CommandContext): LogFormatter {
   const o = ctx.options;
   const isTTY = (ctx.stdout as NodeJS.WriteStream).isTTY === true;
-  const fmt = createLogFormatter({ color: useColor({ noColor: o.color === false, ansi: ctx.global.ansi, env: ctx.env, isTTY }), prefix: o.logPrefix !== false, timestamps: o.timestamps === true });
+  return createLogFormatter({ color: useColor({ noColor: o.color === false, ansi: ctx.global.ansi, env: ctx.env, isTTY }), prefix: o.logPrefix !== false, timestamps: o.timestamps === true });
+}
+
+async function execAttached(ctx: CommandContext, project: Project, a: { services: string[]; scope: string[]; attached: string[]; since: string; onExit: OnExit; exitCodeFrom?: string; stopTimeoutMs?: number; fmt: LogFormatter; hookLog: (source: string, line: string) => void }): Promise<number> {
+  const o = ctx.options;
+  const { fmt } = a;
   const watch = planWatched({ services: a.services, scope: a.scope }, a.attached);
   const initial = collectLogContainers({ project: project.name, services: [...new Set([...a.attached, ...watch])] });
   return runUpSession({
     project: project.name, attach: a.attached, watch, since: a.since, onExit: a.onExit, exitCodeFrom: a.exitCodeFrom, timestamps: o.timestamps === true,
     fmt, stdout: ctx.stdout, stderr: ctx.stderr,
     // docker compose stops (or kills) the services named on the command line; all when none is named
-    stopAll: () => execLifecyclePlan(ctx, project, 'stop', a.services, a.stopTimeoutMs),
+    stopAll: () => execLifecyclePlan(ctx, project, 'stop', a.services, a.stopTimeoutMs, a.hookLog),
     // containers that stopped meanwhile refuse the signal: nothing left to kill is not a failure
     killAll: () => execLifecyclePlan(ctx, project, 'kill', a.services, undefined).catch(() => undefined),
   }, initial);
