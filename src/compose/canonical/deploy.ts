@@ -70,15 +70,17 @@ export const pullPolicy: Normaliser = (v) => (v === 'if_not_present' ? 'missing'
 
 /** hooks (post_start, pre_stop, pre_start): each command as a list of words. */
 export function hooks(shell: Normaliser, env: Normaliser): Normaliser {
-  return (v, ctx) => {
-    if (!Array.isArray(v)) return v;
-    return v.map((h, i) => {
-      if (!isMap(h)) return h;
-      const c = child(ctx, i);
-      const out: Record<string, unknown> = { ...h };
-      if (h.command !== undefined) out.command = shell(h.command, child(c, 'command'));
-      if (h.environment !== undefined) out.environment = env(h.environment, child(c, 'environment'));
-      return out;
-    });
+  const one = hook(shell, env);
+  return (v, ctx) => (Array.isArray(v) ? v.map((h, i) => one(h, child(ctx, i))) : v);
+}
+
+/** One hook (also develop.watch[].exec, which compose-go reads as a hook): command as words, environment as a map. */
+export function hook(shell: Normaliser, env: Normaliser): Normaliser {
+  return (h, c) => {
+    if (!isMap(h)) return h;
+    const out: Record<string, unknown> = { ...h };
+    if (h.command !== undefined) out.command = shell(h.command, child(c, 'command'));
+    if (h.environment !== undefined) out.environment = env(h.environment, child(c, 'environment'));
+    return out;
   };
 }

@@ -6,7 +6,7 @@
 import { bytes } from './bytes.js';
 import { shellCommand } from './command.js';
 import { InvalidValueError, listOfStrings, mapOfStrings, stringToList, type CanonContext, type Normaliser, isMap } from './context.js';
-import { cpus, deploy, gpus, hooks, pullPolicy } from './deploy.js';
+import { cpus, deploy, gpus, hook, hooks, pullPolicy } from './deploy.js';
 import { dependsOn } from './depends-on.js';
 import { devices } from './devices.js';
 import { duration } from './durations.js';
@@ -65,6 +65,7 @@ export const CANONICAL_TABLE: ReadonlyArray<readonly [string, Normaliser]> = [
   ['services.*.networks.*.driver_opts', mapOfStrings],
   ['services.*.develop.watch.*.ignore', stringToList],
   ['services.*.develop.watch.*.include', stringToList],
+  ['services.*.develop.watch.*.exec', hook(shellCommand, envMapping)],
   ['networks.*', resource],
   ['networks.*.labels', labels],
   ['networks.*.driver_opts', mapOfStrings],

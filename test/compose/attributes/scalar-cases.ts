@@ -63,5 +63,6 @@ export const SCALAR_CASES: Array<[string, string, Record<string, unknown>]> = [
   ['pre_stop', 'pre_stop:\n  - command: ["sh", "-c", "drain"]', { pre_stop: [{ command: ['sh', '-c', 'drain'] }] }],
   ['pre_start', 'pre_start:\n  - command: migrate', { pre_start: [{ command: ['migrate'], image: 'alpine' }] }],
   ['develop', 'develop:\n  watch:\n    - action: sync\n      path: /abs/src\n      target: /app\n      ignore: node_modules/', { develop: { watch: [{ action: 'sync', path: '/abs/src', target: '/app', ignore: ['node_modules/'] }] } }],
+  ['develop exec', 'develop:\n  watch:\n    - action: sync+exec\n      path: /abs/src\n      target: /app\n      exec:\n        command: kill -HUP "1"\n        environment: [A=1]', { develop: { watch: [{ action: 'sync+exec', path: '/abs/src', target: '/app', exec: { command: ['kill', '-HUP', '1'], environment: { A: '1' } } }] } }],
   ['x-extension', 'x-custom: { any: thing }', { 'x-custom': { any: 'thing' } }],
 ];
