@@ -96,6 +96,7 @@ export function parseInvocation(argv: string[], io: IO): Invocation | { help: st
     if (spec.usage) cmd.usage(`[OPTIONS] ${spec.usage}`).arguments(spec.usage.replace(/\b([A-Z_]+)(\.\.\.)?/g, (_m, n: string, d?: string) => n.toLowerCase() + (d ?? '')));
     for (const a of spec.aliases ?? []) cmd.alias(a);
     for (const o of spec.options ?? []) cmd.addOption(toOption(o));
+    addBooleanNegations(cmd);
     if (spec.subcommands) {
       for (const sub of spec.subcommands) register(cmd, sub, [...path, spec.name]);
       return;
@@ -124,7 +125,7 @@ export function parseInvocation(argv: string[], io: IO): Invocation | { help: st
 
   if (argv.length === 0) return { help: program.helpInformation() };
   try {
-    program.parse(argv, { from: 'user' });
+    program.parse(planBooleanValues(argv), { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return { help: '' };
@@ -139,6 +140,47 @@ export function parseInvocation(argv: string[], io: IO): Invocation | { help: st
   return chosen;
 }
 
+/**
+ * Boolean flags also take an explicit value, as cobra's do (`--interactive=false`, `--wait=true`): each
+ * boolean option gets a hidden `--no-<name>` (unless the command has one), which `--<name>=false` becomes.
+ * Defining the negation second keeps the flag's default (unset) as it was.
+ */
+function addBooleanNegations(cmd: Command): void {
+  const longs = new Set(cmd.options.map((o) => o.long));
+  for (const o of [...cmd.options]) {
+    if (o.negate || o.required || o.optional || !o.long) continue;
+    const neg = `--no-${o.long.slice(2)}`;
+    if (!longs.has(neg)) cmd.addOption(new Option(neg).hideHelp());
+  }
+}
+
+/**
+ * Pure: `--name=true` → `--name`, `--name=false` → `--no-name`, among the options before the first argument
+ * after the command (what follows a service name, run's and exec's command, is never touched). Before the
+ * command every option is global and all but --dry-run take a value, so a word after one is its value. After
+ * the command a word ends the rewriting: a `--x=false` behind an option's separate value stays as written and
+ * is reported as an unknown flag, a clear error.
+ */
+export function planBooleanValues(argv: string[]): string[] {
+  const out = [...argv];
+  let seenCommand = false;
+  for (let i = 0; i < out.length; i++) {
+    const t = out[i]!;
+    if (t === '--') break;
+    if (!t.startsWith('-')) {
+      const prev = i > 0 ? out[i - 1]! : '';
+      const globalValue = !seenCommand && prev.startsWith('-') && !prev.includes('=') && prev !== '--dry-run';
+      if (globalValue) continue;
+      if (seenCommand) break;
+      seenCommand = true;
+      continue;
+    }
+    const m = /^--([a-z][a-z0-9-]*)=(true|false)$/i.exec(t);
+    if (m) out[i] = m[2]!.toLowerCase() === 'true' ? `--${m[1]}` : `--no-${m[1]}`;
+  }
+  return out;
+}
+
 function translateCommanderError(e: CommanderError, argv: string[]) {
   const m = e.message.replace(/^error: /, '');
   switch (e.code) {
@@ -147,7 +189,9 @@ function translateCommanderError(e: CommanderError, argv: string[]) {
       return usageError(`unknown command "${name}" for "tscompose"`, "Run 'tscompose --help' for usage.");
     }
     case 'commander.unknownOption': {
-      const flag = /'([^']+)'/.exec(m)?.[1] ?? '';
+      let flag = /'([^']+)'/.exec(m)?.[1] ?? '';
+      // a --x=false that planBooleanValues made --no-x: name the flag as written, as cobra does
+      if (flag.startsWith('--no-') && argv.some((a) => a.toLowerCase() === `--${flag.slice(5)}=false`)) flag = `--${flag.slice(5)}`;
       return usageError(`unknown flag: ${flag}`, "Run 'tscompose --help' (or 'tscompose COMMAND --help') for usage.");
     }
     case 'commander.excessArguments':
