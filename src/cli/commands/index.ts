@@ -69,6 +69,18 @@ export const commands: CommandSpec[] = [
     ],
   },
   {
+    name: 'build',
+    usage: '[SERVICE...]',
+    summary: 'Build or rebuild services',
+    options: [
+      { flags: '--build-arg <key=value>', description: 'Set build-time variables for services', repeatable: true },
+      { flags: '--no-cache', description: 'Do not use cache when building the image' },
+      { flags: '--pull', description: 'Always attempt to pull a newer version of the image' },
+      { flags: '-q, --quiet', description: "Don't print anything to STDOUT" },
+    ],
+    load: () => import('./build.js'),
+  },
+  {
     name: 'pull',
     usage: '[SERVICE...]',
     summary: 'Pull service images',
@@ -189,8 +201,22 @@ export const commands: CommandSpec[] = [
       { flags: '--no-color', description: 'Produce monochrome output' },
       { flags: '--no-log-prefix', description: "Don't print prefix in logs" },
       { flags: '--timestamps', description: 'Show timestamps' },
+      { flags: '-w, --watch', description: 'Watch source code and rebuild/refresh containers when files are updated.' },
+      { flags: '--build', description: 'Build images before starting containers' },
+      { flags: '--no-build', description: "Don't build an image, even if it's policy" },
     ],
     load: () => import('./up.js'),
+  },
+  {
+    name: 'watch',
+    usage: '[SERVICE...]',
+    summary: 'Watch build context for service and rebuild/refresh containers when files are updated',
+    options: [
+      { flags: '--no-up', description: 'Do not build & start services before watching' },
+      { flags: '--prune', description: 'Prune dangling images on rebuild' },
+      { flags: '--quiet', description: 'hide build output' },
+    ],
+    load: () => import('./watch.js'),
   },
   {
     name: 'down',
@@ -270,6 +296,7 @@ export const commands: CommandSpec[] = [
       { flags: '-t, --tty', description: 'Allocate a pseudo-TTY' },
       { flags: '-T, --no-tty', description: 'Disable pseudo-TTY allocation (default: auto-detected)' },
       { flags: '-i, --interactive', description: 'Keep STDIN open even if not attached (the default)' },
+      { flags: '--build', description: 'Build image before starting container' },
       { flags: '--pull <policy>', description: 'Pull image before running ("always"|"missing"|"never")', default: 'policy', choices: ['always', 'missing', 'never', 'policy'] },
       { flags: '--quiet-pull', description: 'Pull without printing progress information' },
       { flags: '-q, --quiet', description: "Don't print anything to STDOUT" },
@@ -376,7 +403,11 @@ export const commands: CommandSpec[] = [
     name: 'events',
     usage: '[SERVICE...]',
     summary: 'Receive real time events from containers',
-    options: [{ flags: '--json', description: 'Output events as a stream of json objects' }],
+    options: [
+      { flags: '--json', description: 'Output events as a stream of json objects' },
+      { flags: '--since <timestamp>', description: 'Show all events created since timestamp' },
+      { flags: '--until <timestamp>', description: 'Stream events until this timestamp' },
+    ],
     load: () => import('./events.js'),
   },
   {
