@@ -3,7 +3,7 @@
 // the e2e tests (otherwise they report themselves skipped with the reason).
 // Usage: npm test [-- <path filter>...]
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -34,9 +34,18 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Networks turn IPv4 forwarding on, as docker does; each e2e test puts it back, and so does the suite as a
+// whole, so a test killed half-way never leaves the host forwarding.
+const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward';
+let forwardBefore;
+try { forwardBefore = process.getuid?.() === 0 ? readFileSync(IP_FORWARD, 'utf8') : undefined; } catch { /* no procfs */ }
 const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   cwd: root,
   env: { ...process.env, TSCOMPOSE_TEST: '1' },
 });
+if (forwardBefore !== undefined && readFileSync(IP_FORWARD, 'utf8') !== forwardBefore) {
+  console.error(`npm test: ${IP_FORWARD} was left at ${readFileSync(IP_FORWARD, 'utf8').trim()}; put back to ${forwardBefore.trim()}`);
+  writeFileSync(IP_FORWARD, forwardBefore);
+}
 process.exit(res.status ?? 1);
