@@ -253,6 +253,12 @@ export const commands: CommandSpec[] = [
     load: () => import('./ps.js'),
   },
   {
+    name: 'ui',
+    usage: '[SERVICE...]',
+    summary: 'Full-screen live view of the containers and their logs (q quits and leaves them running)',
+    load: () => import('./ui.js'),
+  },
+  {
     name: 'exec',
     usage: 'SERVICE COMMAND [ARGS...]',
     summary: 'Execute a command in a running container',
