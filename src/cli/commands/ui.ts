@@ -16,13 +16,29 @@ export function checkTerminal(stdin: { isTTY?: boolean }, stdout: { isTTY?: bool
   if (stdin.isTTY !== true || stdout.isTTY !== true) throw new UserError('E_NO_TTY', 'ui needs a terminal');
 }
 
+/**
+ * Ink decides once, when it is first imported, whether it runs under CI (`CI` or `CONTINUOUS_INTEGRATION` set)
+ * and then draws only the last frame. ui has already checked that a person's terminal is on both ends, so
+ * those variables are hidden while Ink loads and put back right after.
+ */
+async function withoutCiVariables<T>(load: () => Promise<T>): Promise<T> {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  try {
+    return await load();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
+}
+
 const ui: CommandHandler = async (ctx: CommandContext) => {
   const out = ctx.stdout as NodeJS.WriteStream;
   checkTerminal(process.stdin, out);
   const { name } = await projectOrName(ctx, ctx.args);
-  const [{ render }, { createElement }, { App }, { collectRows, followLogTail }, { execUiAction }] = await Promise.all([
+  const [{ render }, { createElement }, { App }, { collectRows, followLogTail }, { execUiAction }] = await withoutCiVariables(() => Promise.all([
     import('ink'), import('react'), import('../../ui/app.js'), import('../../ui/collect.js'), import('../../ui/actions.js'),
-  ]);
+  ]));
   const scope = { project: name, services: ctx.args };
   const source = {
     rows: () => collectRows(scope),
