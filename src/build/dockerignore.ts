@@ -2,7 +2,8 @@
  * `.dockerignore` as docker reads it: one pattern a line, `#` comments, blank lines skipped, paths cleaned
  * and made relative to the context root, `*` and `?` stop at `/`, `**` crosses any number of directories,
  * `[...]` classes, `!` re-includes, and the last matching pattern wins. A pattern that matches a directory
- * matches everything under it. Pure: the builder asks `isIgnored(relativePath)` while walking the context.
+ * matches everything under it. Pure: the builder asks `isIgnored(relativePath)` while walking the context,
+ * and watch rules match changed paths with the same patterns.
  */
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -13,20 +14,29 @@ export interface IgnorePattern {
   regex: RegExp;
 }
 
+/** The patterns of a .dockerignore text; a bad one names the file and line. */
 export function parseDockerignore(text: string, file = '.dockerignore'): IgnorePattern[] {
+  return compileIgnorePatterns(text.split(/\r?\n/), (i) => `${file}:${i + 1}`);
+}
+
+/**
+ * Patterns in the .dockerignore dialect (also develop.watch's ignore and include lists): blank lines and `#`
+ * comments skipped, a leading `!` re-includes, each pattern cleaned as docker cleans it (leading `/` and `./`
+ * and a trailing `/` dropped, `..` resolved). `where(i)` names entry i in an error.
+ */
+export function compileIgnorePatterns(lines: readonly string[], where: (i: number) => string): IgnorePattern[] {
   const out: IgnorePattern[] = [];
-  for (const [n, line] of text.split(/\r?\n/).entries()) {
+  for (const [n, line] of lines.entries()) {
     let p = line.trim();
     if (p === '' || p.startsWith('#')) continue;
     const negated = p.startsWith('!');
     if (negated) p = p.slice(1).trim();
-    if (p === '') continue;
     p = path.posix.normalize(p).replace(/^\/+/, '').replace(/\/+$/, '');
-    if (p === '' || p === '.') p = '.';
+    if (p === '' || p === '.') continue;
     try {
       out.push({ text: line.trim(), negated, regex: compilePattern(p) });
     } catch (e) {
-      throw new UserError('E_DOCKERIGNORE', `${file}:${n + 1}: invalid pattern "${line.trim()}": ${(e as Error).message}`);
+      throw new UserError('E_IGNORE_PATTERN', `${where(n)}: invalid pattern "${line.trim()}": ${(e as Error).message}`);
     }
   }
   return out;

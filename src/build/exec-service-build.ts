@@ -9,6 +9,7 @@ import path from 'node:path';
 import { execBuild, pullImage, type BuildEvent, type ImageRecord } from '../../runtime/index.js';
 import { UserError } from '../errors.js';
 import { ignoreFilter } from './dockerignore.js';
+import { readDockerignoreFile } from './dockerignore-file.js';
 import { planDockerfile } from './plan-build.js';
 import type { ServiceBuildPlan } from './service-build.js';
 
@@ -48,9 +49,8 @@ export async function execServiceBuild(plan: ServiceBuildPlan, out: ServiceBuild
     if (t === undefined) throw new UserError('E_BUILD_DOCKERFILE', `${what}: failed to read dockerfile: open ${plan.dockerfileName}: no such file or directory`);
     text = t;
   }
-  const ignoreFile = plan.dockerfilePath !== undefined && (await readOptional(`${plan.dockerfilePath}.dockerignore`)) !== undefined
-    ? `${plan.dockerfilePath}.dockerignore` : path.join(plan.contextDir, '.dockerignore');
-  const ignored = ignoreFilter(await readOptional(ignoreFile), path.basename(ignoreFile));
+  const ignoreFile = readDockerignoreFile(plan.contextDir, plan.dockerfilePath);
+  const ignored = ignoreFile && ignoreFilter(ignoreFile.text, path.basename(ignoreFile.file));
   let buildPlan;
   try {
     buildPlan = planDockerfile(text, plan.dockerfileName, { buildArgs: plan.buildArgs, ...(plan.target !== undefined ? { target: plan.target } : {}) });

@@ -46,7 +46,7 @@ export function planWatchRules(project: Project, services: string[], inputs: Rul
     if (!service) throw new UserError('E_NO_SUCH_SERVICE', `no such service: ${name}`);
     const entries = service.develop?.watch ?? [];
     if (entries.length === 0) continue;
-    const contextIgnore = service.build?.context ? createPatternMatcher(service.build.context, inputs.dockerignore(service)) : undefined;
+    const contextIgnore = service.build?.context ? createPatternMatcher(service.build.context, inputs.dockerignore(service), `service "${name}": .dockerignore`) : undefined;
     entries.forEach((entry, i) => {
       const where = `service "${name}": develop.watch[${i}]`;
       const action = entry.action as WatchAction;
@@ -63,11 +63,11 @@ export function planWatchRules(project: Project, services: string[], inputs: Rul
         return;
       }
       const include = stringList(entry.include, `${where}.include`);
-      const own = createPatternMatcher(hostPath, stringList(entry.ignore, `${where}.ignore`));
+      const own = createPatternMatcher(hostPath, stringList(entry.ignore, `${where}.ignore`), `${where}.ignore`);
       rules.push({
         service: name, action, path: hostPath, ...(target !== undefined ? { target } : {}), ...(exec ? { exec } : {}),
         initialSync: entry.initial_sync === true,
-        ...(include.length > 0 ? { include: createPatternMatcher(hostPath, include) } : {}),
+        ...(include.length > 0 ? { include: createPatternMatcher(hostPath, include, `${where}.include`) } : {}),
         ignore: [...(contextIgnore ? [contextIgnore] : []), own],
       });
     });

@@ -3,13 +3,12 @@
  * then follows their `develop.watch` rules until Ctrl-C or SIGTERM; the project keeps running afterwards,
  * as with docker compose. `up --watch` runs the same session next to its attached logs (startWatch).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandContext, CommandHandler } from '../command.js';
 import type { Project, ServiceConfig } from '../../compose/types.js';
 import { planRestart } from '../../reconcile/plan-lifecycle.js';
 import { withProjectLock } from '../../reconcile/project-lock.js';
-import { parseDockerignore } from '../../watch/patterns.js';
+import { readDockerignoreFile } from '../../build/dockerignore-file.js';
 import { planWatchRules, type WatchRule } from '../../watch/rules.js';
 import { runWatchSession } from '../../watch/session.js';
 import { loadComposeProject, printWarnings } from './compose-project.js';
@@ -17,13 +16,11 @@ import { UserError } from '../../errors.js';
 import { quoteList } from '../../watch/batch.js';
 import { execLifecycle } from './lifecycle-run.js';
 
-/** The build context's .dockerignore (a Dockerfile-specific `<Dockerfile>.dockerignore` first, as docker reads it). */
+/** The lines of the build context's .dockerignore (src/build/dockerignore-file.ts picks the file). */
 function readDockerignore(service: ServiceConfig): string[] {
   const b = service.build;
   if (!b?.context) return [];
-  const candidates = [...(b.dockerfile ? [path.resolve(b.context, `${b.dockerfile}.dockerignore`)] : []), path.join(b.context, '.dockerignore')];
-  const found = candidates.find((f) => existsSync(f));
-  return found ? parseDockerignore(readFileSync(found, 'utf8')) : [];
+  return readDockerignoreFile(b.context, b.dockerfile ? path.resolve(b.context, b.dockerfile) : undefined)?.text.split(/\r?\n/) ?? [];
 }
 
 /** The project's rules for the selected services (all when none), checked before anything starts. */

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cleanPattern, compilePattern, createPatternMatcher, isEphemeral, isInDotGit, parseDockerignore } from '../../../src/watch/patterns.js';
+import { compileIgnorePatterns, compilePattern } from '../../../src/build/dockerignore.js';
+import { createPatternMatcher, isEphemeral, isInDotGit } from '../../../src/watch/patterns.js';
+
+const parseDockerignore = (text: string): string[] => compileIgnorePatterns(text.split(/\r?\n/), () => 'f').map((p) => p.text);
 
 test('patterns: * and ? stay in one segment, ** spans segments', () => {
   assert.ok(compilePattern('*.tmp').test('a.tmp'));
@@ -15,9 +18,11 @@ test('patterns: * and ? stay in one segment, ** spans segments', () => {
 });
 
 test('patterns: cleaned as docker cleans them', () => {
-  assert.equal(cleanPattern('/node_modules/'), 'node_modules');
-  assert.equal(cleanPattern('./a/../b'), 'b');
-  assert.equal(cleanPattern('.'), '');
+  const one = (p: string) => compileIgnorePatterns([p], () => 'p');
+  assert.ok(one('/node_modules/')[0]!.regex.test('node_modules'));
+  assert.ok(one('./a/../b')[0]!.regex.test('b'));
+  assert.deepEqual(one('.'), [], '"." names nothing');
+  assert.ok(createPatternMatcher('/p', ['/node_modules/']).matches('/p/node_modules/x.js'));
 });
 
 test('matcher: relative to its base, a matched directory covers its content, the last match wins', () => {
@@ -31,6 +36,7 @@ test('matcher: relative to its base, a matched directory covers its content, the
   assert.ok(!m.matches('/p/other/a.tmp'), 'outside the base');
   assert.ok(!m.matches('/p/site'), 'the base itself');
   assert.ok(!createPatternMatcher('/p', []).matches('/p/a'), 'no patterns match nothing');
+  assert.throws(() => createPatternMatcher('/p', ['ok', 'bad['], 'develop.watch[0].ignore'), /develop\.watch\[0\]\.ignore\[1\]: invalid pattern "bad\["/);
 });
 
 test('.dockerignore: comments and blank lines are dropped', () => {
