@@ -18,6 +18,6 @@ export * from './networks.js';
 export * from './volumes.js';
 // restore after a host reboot (issue 4)
 export { restoreAll, type RestoreReport, type RestoreProgress, type RestoreScope, type ContainerRestore } from './restore.js';
-export { execKeepSecrets } from './container/secret-record.js';
+export { containerSecretsDir, execKeepSecrets } from './container/secret-record.js';
 // image builds (session 3, build)
 export * from './build/index.js';

@@ -46,6 +46,11 @@ export function planRemake(spec: Pick<ContainerSpec, 'mounts'>, kept: KeptFile[]
   return { write, unkept };
 }
 
+/** Where container `id`'s secrets and configs live: under the run dir (tmpfs in production), gone with it. */
+export function containerSecretsDir(id: string): string {
+  return planSecretsRoot(paths().run, id);
+}
+
 /** At create: keeps the secret/config files just written for container `id` (their host paths) in its bundle. */
 export function execKeepSecrets(id: string, files: string[]): void {
   if (files.length === 0) return;
@@ -68,7 +73,7 @@ export function execKeepSecrets(id: string, files: string[]): void {
  * chmod), so the secret is never readable by others in between.
  */
 export function execRemakeSecrets(id: string, spec: Pick<ContainerSpec, 'mounts'>): number {
-  const root = planSecretsRoot(paths().run, id);
+  const root = containerSecretsDir(id);
   const record = readJsonIfExists<KeptRecord>(recordFile(id));
   const { write, unkept } = planRemake(spec, record?.files ?? [], root);
   const lost = unkept.filter((m) => !existsSync(m.source)).map((m) => m.target);

@@ -7,7 +7,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  RuntimeError, acquireVolume, createVolume, execMaterialiseSecret, inspectContainer, listContainers, listVolumes,
+  RuntimeError, acquireVolume, containerSecretsDir, createVolume, execMaterialiseSecret, inspectContainer, listContainers, listVolumes,
   paths, planHostsFile, planResolvConf, populateVolume, readNetwork, releaseVolume, removeVolume, type ImageFacts, type MountSpec,
 } from '../../runtime/index.js';
 import type { Project, ServiceConfig } from '../compose/types.js';
@@ -23,10 +23,8 @@ export type HostFacts = Pick<SpecInput, 'volumeDirs' | 'resolvConf' | 'hostsFile
 
 export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
 
-/** Where a container's secrets and configs live: under the run dir (tmpfs in production), gone with it. */
-export function secretsDir(id: string): string {
-  return path.join(paths().run, 'secrets', id);
-}
+/** Where a container's secrets and configs live (the runtime's place, which restore writes back to). */
+export const secretsDir = containerSecretsDir;
 
 function readHostFile(file: string): string {
   try { return readFileSync(file, 'utf8'); } catch { return ''; }
