@@ -17,8 +17,8 @@ import { test } from 'node:test';
 import { tscompose } from '../helpers/cli.js';
 import { ok } from '../helpers/cli-assert.js';
 import { e2eEnv } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 
 const DOCKERFILE = `# escape=\\
 ARG VERSION=1.0
@@ -58,8 +58,7 @@ function listDir(dir: string): string[] {
 
 test('build: up builds a multi-stage Dockerfile, caches, rebuilds on change, and a failing RUN leaves nothing', { skip: needsRoot, timeout: 600_000 }, async (t) => {
   const e = await e2eEnv(t);
-  const busybox = await buildImage('busybox');
-  ok(await tscompose(['image', 'load', '-q', '-i', busybox.archivePath], { env: e.env, timeoutMs: 120_000 }), 'image load');
+  await loadKitImages(e.env, 'busybox');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tsc-build-'));
   e.defer(() => rm(dir, { recursive: true, force: true }));
   fs.writeFileSync(path.join(dir, 'Dockerfile'), DOCKERFILE);

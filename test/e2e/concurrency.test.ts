@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { tscompose, type CliResult } from '../helpers/cli.js';
 import { spawnCli } from '../helpers/cli-spawn.js';
 import { e2eEnv } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { ok } from '../helpers/cli-assert.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
@@ -26,8 +26,7 @@ test('concurrency: one project serializes, two projects run in parallel', { skip
   const [p, q, r] = [e.project, `${e.project}q`, `${e.project}r`];
   const cli = (project: string, a: string[]) => tscompose(['-p', project, ...a], { cwd, env: e.env, timeoutMs: 150_000 });
   for (const name of [p, q, r]) e.defer(() => cli(name, ['down', '-t', '0']));
-  const image = await buildImage('busybox');
-  ok(await tscompose(['image', 'load', '-i', image.archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
   const expected = (project: string) => ['gated-1', 'gated-2', 'quick-1', 'slow-1'].map((s) => `${project}-${s}`);
 
   // a full up of p holds p's lock while gated waits for slow to turn healthy (~10 s)

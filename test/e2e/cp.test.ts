@@ -11,8 +11,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { tscompose } from '../helpers/cli.js';
 import { e2eEnv } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { ok } from '../helpers/cli-assert.js';
 
 const COMPOSE = `services:
@@ -44,8 +44,7 @@ test('cp -a keeps uid/gid both ways, plain cp does not; -L copies what a source 
   fs.writeFileSync(path.join(cwd, 'compose.yaml'), COMPOSE);
   const cli = (args: string[]) => tscompose(['-p', e.project, ...args], { cwd, env: e.env, timeoutMs: 120_000 });
   e.defer(() => cli(['down', '-t', '0']));
-  const image = await buildImage('busybox');
-  ok(await tscompose(['image', 'load', '-q', '-i', image.archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
   ok(await cli(['up', '-d']), 'up -d');
   const sh = async (script: string) => ok(await cli(['exec', '-T', 'box', 'sh', '-c', script]), `exec ${script}`).stdout;
   const listing = (dir: string) => sh(`cd ${dir} && find . | sort | while read f; do stat -c "%n %u:%g %a" "$f"; done`);

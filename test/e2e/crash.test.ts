@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { tscompose, type CliResult } from '../helpers/cli.js';
 import { spawnCli } from '../helpers/cli-spawn.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { ok } from '../helpers/cli-assert.js';
 import { findFreePort as freePort } from '../helpers/registry.js';
 
@@ -30,8 +30,7 @@ test('crash: kill -9 of the CLI during up and down, then up converges and down c
   const args = (a: string[]) => ['-p', e.project, ...a];
   const cli = (a: string[]) => tscompose(args(a), { cwd, env, timeoutMs: 150_000 });
   e.defer(() => cli(['down', '-v', '-t', '0']));
-  const image = await buildImage('busybox');
-  ok(await tscompose(['image', 'load', '-i', image.archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
 
   /** Starts the command, kills it with -9 once `when` resolves, and waits until it is gone. */
   const killDuring = async (a: string[], when: (p: ReturnType<typeof spawnCli>) => Promise<void>, what: string) => {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { repoRoot, tscompose, type CliResult } from '../helpers/cli.js';
 import { e2eEnv, eventually, type E2eEnv } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { needsRoot } from '../helpers/root.js';
 import { ok } from '../helpers/cli-assert.js';
 
@@ -53,10 +53,7 @@ test('every example passes config -q', async () => {
 
 test('the examples do what their READMEs say', { skip: needsRoot, timeout: 900_000 }, async (t) => {
   const e = await e2eEnv(t);
-  for (const kit of ['busybox', 'redis']) {
-    const img = await buildImage(kit);
-    ok(await tscompose(['image', 'load', '-q', '-i', img.archivePath], { env: e.env, timeoutMs: 120_000 }), `image load ${kit}`);
-  }
+  await loadKitImages(e.env, 'busybox', 'redis');
 
   // quickstart: the README's first command, then the page and the counter
   {

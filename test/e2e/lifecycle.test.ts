@@ -12,8 +12,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { cliPath, tscompose, type CliResult } from '../helpers/cli.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { ok } from '../helpers/cli-assert.js';
 
 const cwd = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'Lifecycle');
@@ -36,8 +36,7 @@ test('lifecycle: create, up, port, top, logs, exec, run --rm, stop/start, restar
   // retried: another suite may be rebuilding dist/ (the CLI is briefly missing), and a skipped down leaks the project
   e.defer(() => eventually(async () => ok(await cli(['down', '-t', '0']), 'cleanup down'), { timeoutMs: 120_000, intervalMs: 1000 }));
 
-  const image = await buildImage('busybox');
-  ok(await tscompose(['image', 'load', '-i', image.archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
 
   // create = up --no-start: three containers, none running
   const created = ok(await cli(['create']), 'create');

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import pty from '@lydell/node-pty';
 import { cliPath, tscompose, type CliResult } from '../helpers/cli.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { ok } from '../helpers/cli-assert.js';
 
 const cwd = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'LogsAttach');
@@ -28,8 +28,7 @@ test('attach with a terminal: input, size, detach keys, exit code', { skip: need
   const e = await e2eEnv(t);
   const cli = (args: string[]) => tscompose(['-p', e.project, ...args], { cwd, env: e.env, timeoutMs: 120_000 });
   e.defer(() => cli(['down', '-v', '-t', '0']));
-  const image = await buildImage('busybox');
-  ok(await tscompose(['image', 'load', '-i', image.archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
   ok(await cli(['up', '-d']), 'up -d');
 
   const first = attach(e.project, e.env);

@@ -13,9 +13,10 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tscompose, type CliResult } from '../helpers/cli.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
-import { buildImage, buildImageFromFiles } from '../helpers/image-kit.js';
+import { buildImageFromFiles } from '../helpers/image-kit.js';
 import { busyboxSpec } from '../helpers/image-recipes.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { ok } from '../helpers/cli-assert.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
@@ -42,7 +43,7 @@ test('service discovery, links, replicas, isolation, internal networks, random p
   const cli = (args: string[], input?: string) => tscompose(['-p', e.project, ...args], { cwd, env: e.env, timeoutMs: 120_000, ...(input ? { input } : {}) });
   const exec = (service: string, ...cmd: string[]) => cli(['exec', '-T', service, ...cmd]);
   e.defer(() => cli(['down', '-v', '-t', '0']));
-  for (const name of ['busybox', 'redis']) ok(await tscompose(['image', 'load', '-i', (await buildImage(name)).archivePath], { env: e.env }), `load ${name}`);
+  await loadKitImages(e.env, 'busybox', 'redis');
 
   ok(await cli(['up', '-d']), 'up -d');
 
@@ -115,7 +116,7 @@ test('named volumes across down/up, the image VOLUME, tmpfs, volumes_from, secre
   const cli = (args: string[]) => tscompose(['-p', e.project, ...args], { cwd, env, timeoutMs: 120_000 });
   const exec = (service: string, ...cmd: string[]) => cli(['exec', '-T', service, ...cmd]);
   e.defer(() => cli(['down', '-v', '-t', '0']));
-  ok(await tscompose(['image', 'load', '-i', (await buildImage('busybox')).archivePath], { env: e.env }), 'load busybox');
+  await loadKitImages(e.env, 'busybox');
   // busybox plus a layer with content under a VOLUME path
   const seeded = await buildImageFromFiles({
     name: 'seeded', tag: 'v1',

@@ -11,8 +11,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tscompose, type CliResult } from '../helpers/cli.js';
 import { e2eEnv } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { ok } from '../helpers/cli-assert.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
@@ -26,8 +26,7 @@ test('ordering: health- and completion-gated starts, --wait, --wait-timeout, hoo
   const cwd = path.join(testdata, 'Ordering');
   const cli = (args: string[], env: Record<string, string> = {}) => tscompose(['-p', e.project, ...args], { cwd, env: { ...e.env, ...env }, timeoutMs: 150_000 });
   e.defer(() => cli(['--profile', 'stuck', 'down', '-v', '-t', '0']));
-  const image = await buildImage('busybox');
-  ok(await tscompose(['image', 'load', '-i', image.archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
 
   const up = ok(await cli(['up', '-d', '--wait', '--wait-timeout', '120']), 'up -d --wait');
   // --wait returned: db is healthy and app running right now, without polling

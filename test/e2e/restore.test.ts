@@ -21,8 +21,8 @@ import { repoRoot, tscompose, type CliResult } from '../helpers/cli.js';
 import { spawnCli } from '../helpers/cli-spawn.js';
 import { selfIdentity } from '../../runtime/store/pid-identity.js';
 import { e2eEnv, eventually, unmountUnder } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { ok } from '../helpers/cli-assert.js';
 import { findFreePort as freePort } from '../helpers/registry.js';
 
@@ -96,8 +96,7 @@ test('restore brings back always/unless-stopped containers after a reboot; runti
   const cli = (args: string[]) => tscompose(['-p', e.project, ...args], { cwd, env, timeoutMs: 120_000 });
   e.defer(() => cli(['down', '-t', '0']));
 
-  const image = await buildImage('busybox');
-  ok(await tscompose(['image', 'load', '-i', image.archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
   ok(await cli(['up', '-d']), 'up -d');
   const before = psRows(ok(await cli(['ps', '-a', '--format', 'json']), 'ps'));
   assert.deepEqual(before.map((r) => [r.Service, r.State]), [['client', 'running'], ['once', 'running'], ['stopped', 'running'], ['web', 'running']]);

@@ -10,8 +10,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tscompose, type CliResult } from '../helpers/cli.js';
 import { e2eEnv } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { ok } from '../helpers/cli-assert.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
@@ -27,8 +27,7 @@ test('scale: --scale, deploy.replicas, scale down, container_name refusal, orpha
   const cli = (args: string[], extra: Record<string, string> = {}) => tscompose(['-p', e.project, ...args], { cwd, env: { ...env, ...extra }, timeoutMs: 150_000 });
   const withExtra = ['-f', 'compose.yaml', '-f', 'extra.yaml'];
   e.defer(() => cli(['down', '--remove-orphans', '-t', '0']));
-  const image = await buildImage('busybox');
-  ok(await tscompose(['image', 'load', '-i', image.archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
   const names = async () => psRows(ok(await cli(['ps', '-a', '--format', 'json']), 'ps -a')).map((r) => r.Name).sort();
   const ids = async () => new Map(psRows(ok(await cli(['ps', '-a', '--format', 'json']), 'ps -a')).map((r) => [r.Name, r.ID]));
   const p = e.project;

@@ -19,8 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { cliPath, tscompose, type CliResult } from '../helpers/cli.js';
 import { ok } from '../helpers/cli-assert.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 
 const cwd = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'Stdin');
 
@@ -55,8 +55,7 @@ test('stdin without a terminal: run -T pipes, stdin_open keeps it open, attach f
   e.defer(() => cli(['down', '--remove-orphans', '-t', '0']));
   const host = await mkdtemp(path.join(os.tmpdir(), 'tsc-stdin-'));
   e.defer(() => rm(host, { recursive: true, force: true }));
-  const image = await buildImage('busybox');
-  ok(await tscompose(['image', 'load', '-q', '-i', image.archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
 
   // 1. run -T: the CLI's stdin is the container's, its EOF the container's EOF
   assert.equal(ok(await cli(['run', '--rm', '-T', 'tool', 'cat'], 'hello\n'), 'echo hello | run cat').stdout, 'hello\n');

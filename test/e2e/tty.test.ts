@@ -12,9 +12,9 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { cliPath, tscompose, type CliResult } from '../helpers/cli.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { olderProcesses } from '../helpers/preexisting.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { ok } from '../helpers/cli-assert.js';
 
 const cwd = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'ExecRun');
@@ -51,7 +51,7 @@ test('exec -it and run -it in a terminal: prompt, pts, size, resize, exit code',
   older.capture();
   const cli = (args: string[]) => tscompose(['-p', e.project, ...args], { cwd, env: e.env, timeoutMs: 120_000 });
   e.defer(() => cli(['down', '--remove-orphans', '-t', '0']));
-  ok(await tscompose(['image', 'load', '-i', (await buildImage('busybox')).archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
   ok(await cli(['up', '-d']), 'up -d');
 
   const socket = `tsc-tty-${e.project}`;

@@ -17,8 +17,8 @@ import { pathsFor } from '../../runtime/store/paths.js';
 import { ok, jsonLines } from '../helpers/cli-assert.js';
 import { cliPath, tscompose } from '../helpers/cli.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 
 // each service logs a numbered line a second and ends at once on SIGTERM (restart needs no grace period)
 const COMPOSE = `services:
@@ -44,7 +44,7 @@ test('ui in a terminal: rows, log lines, r restarts, q leaves the containers run
   await writeFile(path.join(dir, 'compose.yaml'), COMPOSE);
   const cli = (args: string[]) => tscompose(['-p', e.project, ...args], { cwd: dir, env: e.env, timeoutMs: 150_000 });
   e.defer(() => cli(['down', '-t', '0']));
-  ok(await tscompose(['image', 'load', '-q', '-i', (await buildImage('busybox')).archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
   ok(await cli(['up', '-d']), 'up -d');
   const startedAt = (name: string) => {
     const c = collectMetas(pathsFor(e.env).containers).find((m) => m.meta.name === name);

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { tscompose, type CliResult } from '../helpers/cli.js';
 import { spawnCli } from '../helpers/cli-spawn.js';
 import { e2eEnv, eventually } from '../helpers/e2e.js';
-import { buildImage } from '../helpers/image-kit.js';
 import { needsRoot } from '../helpers/root.js';
+import { loadKitImages } from '../helpers/kit-load.js';
 import { ok } from '../helpers/cli-assert.js';
 
 const cwd = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'UpAttached');
@@ -23,8 +23,7 @@ test('attached up: --exit-code-from returns the job\'s code and stops the rest; 
   const e = await e2eEnv(t);
   const cli = (args: string[]) => tscompose(['-p', e.project, ...args], { cwd, env: e.env, timeoutMs: 120_000 });
   e.defer(() => cli(['down', '-v', '-t', '0']));
-  const image = await buildImage('busybox');
-  ok(await tscompose(['image', 'load', '-i', image.archivePath], { env: e.env }), 'image load');
+  await loadKitImages(e.env, 'busybox');
 
   const refused = await cli(['up', '-d', '--abort-on-container-exit']);
   assert.equal(refused.code, 1);
